@@ -1,0 +1,118 @@
+"""What every admin page shares: folded search, review actions, history, and list filters."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from agreements.models import Citation, Country, ReviewState
+from agreements.services import set_review_state
+
+
+class FoldedSearchMixin:
+    """Search through the model's ``QuerySet.search()``: accents, case and Arabic letter
+    variants are ignored, so "Chavez" finds "Chávez" and "شافيز" finds "تشافيز"."""
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        if search_term.strip() and hasattr(queryset, "search"):
+            return queryset.search(search_term), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+class TrackedAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    """History (who changed what, when; revert from the history page) on every model."""
+
+    list_per_page = 50
+
+
+class CuratedAdmin(TrackedAdmin):
+    """Records that go through review: draft → reviewed → published."""
+
+    actions = ["mark_reviewed", "mark_published", "mark_draft"]
+    readonly_fields = ("uid", "created_at", "updated_at")
+
+    def _set_state(self, request: HttpRequest, queryset: QuerySet, state: ReviewState) -> None:
+        changed = set_review_state(queryset, state, user=request.user)
+        self.message_user(
+            request, f"{changed} marked {state.label.lower()}.", level=messages.SUCCESS
+        )
+
+    @admin.action(description="Mark selected as reviewed", permissions=["change"])
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_state(request, queryset, ReviewState.REVIEWED)
+
+    @admin.action(description="Mark selected as published", permissions=["change"])
+    def mark_published(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_state(request, queryset, ReviewState.PUBLISHED)
+
+    @admin.action(description="Return selected to draft", permissions=["change"])
+    def mark_draft(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_state(request, queryset, ReviewState.DRAFT)
+
+
+@admin.display(description="parties")
+def parties_display(record: Any) -> str:
+    return " – ".join(sorted(country.name_en for country in record.parties))
+
+
+class PartyCountryFilter(admin.SimpleListFilter):
+    """Records to which a country is a party (either side of the pair)."""
+
+    title = "country"
+    parameter_name = "country"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        records = model_admin.model.objects.all()
+        as_party = Exists(records.filter(party_a=OuterRef("pk"))) | Exists(
+            records.filter(party_b=OuterRef("pk"))
+        )
+        return list(Country.objects.filter(as_party).values_list("code", "name_en"))
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if not self.value():
+            return queryset
+        return queryset.filter(Q(party_a__code=self.value()) | Q(party_b__code=self.value()))
+
+
+def year_filter(field_name: str, title: str = "year") -> type[admin.SimpleListFilter]:
+    """A list filter on the year of a partial date ("2004" matches 2004, 2004-05 and 2004-05-06)."""
+
+    class YearFilter(admin.SimpleListFilter):
+        parameter_name = f"{field_name}_year"
+
+        def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+            years = (
+                model_admin.model.objects.filter(**{f"{field_name}__isnull": False})
+                .annotate(year=Substr(field_name, 1, 4))
+                .order_by("-year")
+                .values_list("year", flat=True)
+                .distinct()
+            )
+            return [(year, year) for year in years]
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+            year = self.value()
+            if year and year.isdigit() and len(year) == 4:
+                return queryset.filter(**{f"{field_name}__startswith": year})
+            return queryset
+
+    YearFilter.title = title
+    return YearFilter
+
+
+class CitationInline(admin.TabularInline):
+    """The passages that support the fact; offsets are found from the passage when left empty."""
+
+    model = Citation
+    extra = 0
+    fields = ("source", "passage", "translation_en", "start", "end")
+    autocomplete_fields = ("source",)
+    verbose_name_plural = "citations (source and exact passage)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("source")

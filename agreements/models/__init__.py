@@ -1,0 +1,39 @@
+from agreements.models.agreements import (
+    Agreement,
+    Commission,
+    CountClaim,
+    Sector,
+    Signatory,
+    SigningEvent,
+    Statement,
+)
+from agreements.models.base import Bilateral, Curated, Language, ReviewState
+from agreements.models.fields import PartialDateField
+from agreements.models.geography import Country, CountryAlias, Place, PlaceName
+from agreements.models.people import OfficeHeld, Official, OfficialName
+from agreements.models.sources import CITED_FIELDS, Citation, Source
+
+__all__ = [
+    "CITED_FIELDS",
+    "Agreement",
+    "Bilateral",
+    "Citation",
+    "Commission",
+    "CountClaim",
+    "Country",
+    "CountryAlias",
+    "Curated",
+    "Language",
+    "OfficeHeld",
+    "Official",
+    "OfficialName",
+    "PartialDateField",
+    "Place",
+    "PlaceName",
+    "ReviewState",
+    "Sector",
+    "Signatory",
+    "SigningEvent",
+    "Source",
+    "Statement",
+]

@@ -1,0 +1,439 @@
+"""Agreements, the events where they are signed, the bodies and the numbers that frame them."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from agreements.models.base import (
+    Bilateral,
+    Curated,
+    FoldedTextQuerySet,
+    Language,
+    Searchable,
+    Tracked,
+    check_partial_date_order,
+    choices_constraint,
+    partial_date_order_constraint,
+)
+from agreements.models.fields import PartialDateField, partial_date_format_constraint
+from agreements.partial_dates import PartialDate
+
+
+class SectorQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug: str) -> "Sector":
+        return self.get(slug=slug)
+
+
+class Sector(Tracked):
+    """A field of cooperation; a small fixed taxonomy kept by migrations."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name_en = models.CharField("name (English)", max_length=80)
+    name_ar = models.CharField("name (Arabic)", max_length=80)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+
+    objects = SectorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en"]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class PairQuerySet(FoldedTextQuerySet):
+    def involving(self, *countries: Any) -> "PairQuerySet":
+        """Records to which every one of ``countries`` (Country or id) is a party."""
+        queryset = self
+        for country in countries:
+            queryset = queryset.filter(Q(party_a=country) | Q(party_b=country))
+        return queryset
+
+
+class SigningEventPartOfDay(models.TextChoices):
+    MORNING = "morning", "Morning"
+    AFTERNOON = "afternoon", "Afternoon"
+    EVENING = "evening", "Evening"
+    NIGHT = "night", "Night"
+
+
+class SigningEventWeekday(models.IntegerChoices):
+    MONDAY = 1
+    TUESDAY = 2
+    WEDNESDAY = 3
+    THURSDAY = 4
+    FRIDAY = 5
+    SATURDAY = 6
+    SUNDAY = 7
+
+
+class SigningEvent(Searchable, Curated, Bilateral):
+    """A ceremony, visit or summit at which two countries sign several instruments."""
+
+    search_text_fields = ("name", "summary")
+
+    PartOfDay = SigningEventPartOfDay
+
+    Weekday = SigningEventWeekday
+
+    name = models.CharField(max_length=250)
+    held_on = PartialDateField("date", null=True, blank=True)
+    weekday = models.PositiveSmallIntegerField(
+        choices=Weekday.choices,
+        null=True,
+        blank=True,
+        help_text="When the source gives the day of the week but not the date.",
+    )
+    part_of_day = models.CharField(max_length=10, choices=PartOfDay.choices, blank=True)
+    place = models.ForeignKey(
+        "agreements.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    summary = models.TextField(blank=True)
+    officials_present = models.ManyToManyField(
+        "agreements.Official", blank=True, related_name="events_attended"
+    )
+
+    objects = PairQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "signing event"
+        ordering = ["-held_on", "name"]
+        constraints = [
+            *Curated.Meta.constraints,
+            *Bilateral.Meta.constraints,
+            partial_date_format_constraint("held_on"),
+            models.CheckConstraint(
+                condition=Q(weekday__isnull=True) | Q(weekday__gte=1, weekday__lte=7),
+                name="%(app_label)s_%(class)s_weekday_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(part_of_day="") | Q(part_of_day__in=SigningEventPartOfDay.values),
+                name="%(app_label)s_%(class)s_part_of_day_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.held_on and self.weekday and PartialDate(self.held_on).day is not None:
+            actual = PartialDate(self.held_on).start.isoweekday()
+            if actual != self.weekday:
+                raise ValidationError(
+                    {
+                        "weekday": f"{self.held_on} is a {self.Weekday(actual).label}, "
+                        f"not a {self.Weekday(self.weekday).label}."
+                    }
+                )
+
+
+class AgreementKind(models.TextChoices):
+    TREATY = "treaty", "Treaty"
+    AGREEMENT = "agreement", "Agreement"
+    MEMORANDUM = "memorandum_of_understanding", "Memorandum of understanding"
+    CONTRACT = "contract", "Contract"
+    PROTOCOL = "protocol", "Protocol"
+    COOPERATION_DOCUMENT = "cooperation_document", "Cooperation document"
+    DECLARATION = "declaration", "Declaration"
+
+
+class AgreementStatus(models.TextChoices):
+    SIGNED = "signed", "Signed"
+    RATIFIED = "ratified", "Ratified"
+    IN_FORCE = "in_force", "In force"
+    EXPIRED = "expired", "Expired"
+    TERMINATED = "terminated", "Terminated"
+    SUSPENDED = "suspended", "Suspended"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Agreement(Searchable, Curated, Bilateral):
+    """One instrument signed between two countries."""
+
+    search_text_fields = ("title", "original_title", "summary")
+
+    Kind = AgreementKind
+
+    Status = AgreementStatus
+
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.AGREEMENT)
+    title = models.CharField(max_length=300, help_text="In English.")
+    original_title = models.CharField(
+        max_length=300, blank=True, help_text="As the source writes it, in its language."
+    )
+    summary = models.TextField(blank=True)
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="agreements")
+    signed_on = PartialDateField(null=True, blank=True)
+    place = models.ForeignKey(
+        "agreements.Place",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+    )
+    event = models.ForeignKey(
+        SigningEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name="signing event",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SIGNED)
+    in_force_on = PartialDateField("entered into force", null=True, blank=True)
+    expires_on = PartialDateField("expires", null=True, blank=True, help_text="“until 2030”: 2030")
+    signatories = models.ManyToManyField(
+        "agreements.Official", through="Signatory", blank=True, related_name="agreements_signed"
+    )
+
+    objects = PairQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "title"]
+        constraints = [
+            *Curated.Meta.constraints,
+            *Bilateral.Meta.constraints,
+            choices_constraint("kind", AgreementKind),
+            choices_constraint("status", AgreementStatus),
+            partial_date_format_constraint("signed_on"),
+            partial_date_format_constraint("in_force_on"),
+            partial_date_format_constraint("expires_on"),
+            partial_date_order_constraint("signed_on", "in_force_on"),
+            partial_date_order_constraint("signed_on", "expires_on"),
+        ]
+        indexes = [
+            # The pair filter (country=VE&country=RU) and a pair's agreements by date.
+            models.Index(fields=["party_a", "party_b", "signed_on"], name="agreement_pair_signed"),
+            models.Index(fields=["party_b", "signed_on"], name="agreement_party_b_signed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        check_partial_date_order(self, "signed_on", "in_force_on")
+        check_partial_date_order(self, "signed_on", "expires_on")
+        if self.event_id and self.party_a_id and not self.same_pair_as(self.event):
+            raise ValidationError(
+                {"event": "The signing event is between other countries than this agreement."}
+            )
+
+
+class SignatoryQuerySet(models.QuerySet):
+    def get_by_natural_key(self, agreement_uid: str, official_slug: str) -> "Signatory":
+        return self.get(agreement__uid=agreement_uid, official__slug=official_slug)
+
+
+class Signatory(Tracked):
+    """An official who signed an agreement, for one of its parties."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="signatory_links"
+    )
+    official = models.ForeignKey(
+        "agreements.Official", on_delete=models.PROTECT, related_name="signatures"
+    )
+    country = models.ForeignKey(
+        "agreements.Country",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The party the official signed for.",
+    )
+
+    objects = SignatoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "country__name_en"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "official"],
+                name="%(app_label)s_%(class)s_unique",
+                violation_error_message="This official is already a signatory of the agreement.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.official} for {self.country.name_en}"
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (*self.agreement.natural_key(), *self.official.natural_key())
+
+    natural_key.dependencies = ["agreements.agreement", "agreements.official"]
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.agreement_id
+            and self.country_id
+            and self.country_id
+            not in (
+                self.agreement.party_a_id,
+                self.agreement.party_b_id,
+            )
+        ):
+            raise ValidationError({"country": "A signatory signs for one of the two parties."})
+
+
+class Commission(Searchable, Curated, Bilateral):
+    """A standing bilateral body, such as the Venezuela–Russia high-level commission (2004)."""
+
+    search_text_fields = ("name", "original_name", "summary")
+
+    name = models.CharField(max_length=250, help_text="In English.")
+    original_name = models.CharField(max_length=250, blank=True)
+    founded_on = PartialDateField(null=True, blank=True)
+    dissolved_on = PartialDateField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+
+    objects = PairQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            *Curated.Meta.constraints,
+            *Bilateral.Meta.constraints,
+            partial_date_format_constraint("founded_on"),
+            partial_date_format_constraint("dissolved_on"),
+            partial_date_order_constraint("founded_on", "dissolved_on"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        check_partial_date_order(self, "founded_on", "dissolved_on")
+
+
+class CountClaimQualifier(models.TextChoices):
+    EXACT = "exact", "exactly"
+    MORE_THAN = "more_than", "more than"
+    AT_LEAST = "at_least", "at least"
+    ABOUT = "about", "about"
+    AT_MOST = "at_most", "at most"
+    FEWER_THAN = "fewer_than", "fewer than"
+
+
+class CountClaim(Searchable, Curated, Bilateral):
+    """A number a source reports without listing the items: "17 signed", "more than 400 since 2004".
+
+    Its scope is a signing event, or the country pair over a period (``since``/``until``).
+    """
+
+    search_text_fields = ("counted",)
+
+    Qualifier = CountClaimQualifier
+
+    value = models.PositiveIntegerField()
+    qualifier = models.CharField(max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT)
+    counted = models.CharField(
+        max_length=100, default="agreements", help_text="What is counted, as the source says."
+    )
+    event = models.ForeignKey(
+        SigningEvent,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="count_claims",
+        verbose_name="signing event",
+    )
+    commission = models.ForeignKey(
+        Commission,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="count_claims",
+    )
+    since = PartialDateField(null=True, blank=True)
+    until = PartialDateField(null=True, blank=True)
+
+    objects = PairQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "count claim"
+        ordering = ["-since", "-value"]
+        constraints = [
+            *Curated.Meta.constraints,
+            *Bilateral.Meta.constraints,
+            choices_constraint("qualifier", CountClaimQualifier),
+            partial_date_format_constraint("since"),
+            partial_date_format_constraint("until"),
+            partial_date_order_constraint("since", "until"),
+            models.CheckConstraint(
+                condition=Q(event__isnull=True) | Q(since__isnull=True, until__isnull=True),
+                name="%(app_label)s_%(class)s_one_scope",
+                violation_error_message="A count is either for a signing event or for a period.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = f" at {self.event}" if self.event_id else ""
+        if self.since:
+            scope += f" since {self.since}"
+        return f"{self.get_qualifier_display()} {self.value} {self.counted}{scope}"
+
+    def clean(self) -> None:
+        super().clean()
+        check_partial_date_order(self, "since", "until")
+        for scope in ("event", "commission"):
+            related = getattr(self, scope) if getattr(self, f"{scope}_id") else None
+            if related is not None and self.party_a_id and not self.same_pair_as(related):
+                raise ValidationError({scope: f"The {scope} is between other countries."})
+        if self.event_id and (self.since or self.until):
+            raise ValidationError(
+                {"since": "A count for a signing event has no period; leave since/until empty."}
+            )
+
+
+class StatementKind(models.TextChoices):
+    QUOTE = "quote", "Direct quote"
+    REPORTED = "reported", "Reported speech"
+
+
+class Statement(Searchable, Curated):
+    """An official's words as a source quotes or reports them."""
+
+    search_text_fields = ("text", "translation_en")
+
+    Kind = StatementKind
+
+    official = models.ForeignKey(
+        "agreements.Official", on_delete=models.PROTECT, related_name="statements"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.QUOTE)
+    text = models.TextField(help_text="As the source gives it, in its language.")
+    translation_en = models.TextField("English translation", blank=True)
+    language = models.CharField(max_length=3, choices=Language.choices)
+    said_on = PartialDateField(null=True, blank=True)
+    event = models.ForeignKey(
+        SigningEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name="signing event",
+    )
+
+    objects = FoldedTextQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-said_on", "official__name"]
+        constraints = [
+            *Curated.Meta.constraints,
+            choices_constraint("kind", StatementKind),
+            choices_constraint("language", Language),
+            partial_date_format_constraint("said_on"),
+        ]
+
+    def __str__(self) -> str:
+        excerpt = self.translation_en or self.text
+        return f"{self.official}: {excerpt[:60]}{'…' if len(excerpt) > 60 else ''}"

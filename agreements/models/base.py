@@ -1,0 +1,204 @@
+"""What curated records share: identity, review state, history, and pair-of-countries rules."""
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length, Substr
+from simple_history.models import HistoricalRecords
+
+from agreements.partial_dates import PartialDate
+from agreements.text import fold
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEWED = "reviewed", "Reviewed"
+    PUBLISHED = "published", "Published"
+
+
+class Language(models.TextChoices):
+    """Languages of sources and names; the six UN languages and a few more seen in the news."""
+
+    ARABIC = "ar", "Arabic"
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Spanish"
+    RUSSIAN = "ru", "Russian"
+    FRENCH = "fr", "French"
+    CHINESE = "zh", "Chinese"
+    PERSIAN = "fa", "Persian"
+    TURKISH = "tr", "Turkish"
+    PORTUGUESE = "pt", "Portuguese"
+    GERMAN = "de", "German"
+    HEBREW = "he", "Hebrew"
+    OTHER = "und", "Other"
+
+
+def choices_constraint(field_name: str, choices: type[models.Choices]) -> models.CheckConstraint:
+    """A check that the column holds one of ``choices``, so raw inserts cannot invent values."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field_name}__in": choices.values}),
+        name=f"%(app_label)s_%(class)s_{field_name}_valid",
+    )
+
+
+def partial_date_order_constraint(earlier: str, later: str) -> models.CheckConstraint:
+    """``later`` may not end before ``earlier`` starts (periods compare as ranges).
+
+    A period L ends on or after the first day of E exactly when L >= E cut to L's length.
+    """
+    return models.CheckConstraint(
+        condition=Q(**{f"{earlier}__isnull": True})
+        | Q(**{f"{later}__isnull": True})
+        | Q(**{f"{later}__gte": Substr(F(earlier), 1, Length(F(later)))}),
+        name=f"%(app_label)s_%(class)s_{later}_not_before_{earlier}",
+        violation_error_message=f"{later} cannot be before {earlier}.",
+    )
+
+
+def check_partial_date_order(instance: models.Model, earlier: str, later: str) -> None:
+    start, end = getattr(instance, earlier), getattr(instance, later)
+    if start and end and PartialDate(end).end < PartialDate(start).start:
+        label = instance._meta.get_field(later).verbose_name
+        raise ValidationError({later: f"The {label} ({end}) is before the {earlier} ({start})."})
+
+
+class UidQuerySet(models.QuerySet):
+    def get_by_natural_key(self, uid: str) -> models.Model:
+        return self.get(uid=uid)
+
+
+class CuratedQuerySet(UidQuerySet):
+    def published(self) -> "CuratedQuerySet":
+        return self.filter(review_state=ReviewState.PUBLISHED)
+
+
+class FoldedTextQuerySet(CuratedQuerySet):
+    """Search in a ``search_text`` column that holds the record's folded text."""
+
+    def search(self, term: str) -> "FoldedTextQuerySet":
+        key = fold(term)
+        return self.filter(search_text__contains=key) if key else self
+
+
+class SavePreparation:
+    """Derives stored values (folded search keys, canonical party order, hashes) before a save.
+
+    Called from a pre_save receiver rather than from ``save()`` because fixtures are saved raw,
+    which skips ``save()`` but not the signal. Overrides call ``super().prepare_for_save()``.
+    """
+
+    def prepare_for_save(self) -> None:
+        pass
+
+
+def prepare_before_save(sender: type, instance: object, **kwargs: Any) -> None:
+    if isinstance(instance, SavePreparation):
+        instance.prepare_for_save()
+
+
+class Tracked(SavePreparation, models.Model):
+    """Keeps every change, with who made it and when (django-simple-history)."""
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class Curated(Tracked):
+    """A record that curators review before it is published.
+
+    ``uid`` is the natural key: it identifies the record in fixtures and across databases, where
+    integer ids differ.
+    """
+
+    uid = models.UUIDField("UID", default=uuid.uuid4, unique=True, editable=False)
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CuratedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [choices_constraint("review_state", ReviewState)]
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (str(self.uid),)
+
+
+class Searchable(SavePreparation, models.Model):
+    """Keeps ``search_text``: the folded text of ``search_text_fields``, for accent- and
+    script-insensitive search (see ``FoldedTextQuerySet.search``)."""
+
+    search_text_fields: tuple[str, ...] = ()
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        abstract = True
+
+    def prepare_for_save(self) -> None:
+        super().prepare_for_save()
+        self.search_text = fold(
+            " ".join(getattr(self, name) or "" for name in self.search_text_fields)
+        )
+
+
+class Bilateral(SavePreparation, models.Model):
+    """Two distinct countries, stored in canonical order (lower id first).
+
+    The order lets a pair be found with one index lookup and makes (A, B) and (B, A) the same pair;
+    the check constraint rejects a country paired with itself, even from raw SQL.
+    """
+
+    party_a = models.ForeignKey(
+        "agreements.Country",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="party",
+    )
+    party_b = models.ForeignKey(
+        "agreements.Country",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="other party",
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(party_a__lt=F("party_b")),
+                name="%(app_label)s_%(class)s_two_distinct_parties",
+                violation_error_message="The two parties must be two different countries.",
+            )
+        ]
+
+    @property
+    def parties(self) -> tuple[Any, Any]:
+        return (self.party_a, self.party_b)
+
+    def order_parties(self) -> None:
+        if self.party_a_id and self.party_b_id and self.party_a_id > self.party_b_id:
+            self.party_a, self.party_b = self.party_b, self.party_a
+
+    def clean(self) -> None:
+        super().clean()
+        if self.party_a_id and self.party_a_id == self.party_b_id:
+            raise ValidationError(
+                {"party_b": "The two parties must be two different countries."},
+                code="same_party",
+            )
+        self.order_parties()
+
+    def prepare_for_save(self) -> None:
+        super().prepare_for_save()
+        self.order_parties()
+
+    def same_pair_as(self, other: "Bilateral") -> bool:
+        return {self.party_a_id, self.party_b_id} == {other.party_a_id, other.party_b_id}

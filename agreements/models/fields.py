@@ -1,0 +1,129 @@
+"""The partial-date model field and its range lookups."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from agreements.partial_dates import FORMAT_HELP, SQL_PATTERN, PartialDate
+
+
+def validate_partial_date(value: str) -> None:
+    try:
+        PartialDate(value)
+    except ValueError as error:
+        raise ValidationError(str(error), code="invalid_partial_date") from error
+
+
+class PartialDateFormField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", FORMAT_HELP)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("placeholder", "YYYY, YYYY-MM or YYYY-MM-DD")
+        self.widget.attrs.setdefault("size", 12)
+
+    def to_python(self, value: Any) -> PartialDate | str | None:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return PartialDate(value)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid_partial_date") from error
+
+
+class PartialDateField(models.CharField):
+    """A date of year, month or day precision, stored as its ISO 8601 string.
+
+    The string form orders correctly ("2004" < "2004-03" < "2004-03-05" < "2005") on both
+    engines, and the range lookups below treat "2004" as the whole year.
+    """
+
+    description = "A date known to the year, the month or the day"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["max_length"] = 10
+        super().__init__(*args, **kwargs)
+        self.validators.append(validate_partial_date)
+
+    def deconstruct(self) -> tuple:
+        name, path, args, kwargs = super().deconstruct()
+        del kwargs["max_length"]
+        return name, path, args, kwargs
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        return None if value is None else PartialDate(value)
+
+    def to_python(self, value: Any) -> PartialDate | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, PartialDate):
+            return value
+        try:
+            return PartialDate(value)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid_partial_date") from error
+
+    def get_prep_value(self, value: Any) -> str | None:
+        value = super().get_prep_value(value)
+        return None if value in (None, "") else str(value)
+
+    def formfield(self, **kwargs: Any) -> forms.Field:
+        return super().formfield(**{"form_class": PartialDateFormField, **kwargs})
+
+
+def partial_date_format_constraint(field_name: str) -> models.CheckConstraint:
+    """The database's own check that a stored partial date has a valid shape."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field_name}__isnull": True}) | Q(**{f"{field_name}__regex": SQL_PATTERN}),
+        name=f"%(app_label)s_%(class)s_{field_name}_format",
+        violation_error_message=f"{field_name}: {FORMAT_HELP}",
+    )
+
+
+class _PartialDateRangeLookup(models.Lookup):
+    def get_prep_lookup(self) -> str:
+        try:
+            return self.bound(PartialDate(self.rhs)).isoformat()
+        except (TypeError, ValueError) as error:
+            raise ValidationError(str(error), code="invalid_partial_date") from error
+
+
+@PartialDateField.register_lookup
+class MayBeOnOrAfter(_PartialDateRangeLookup):
+    """Some day of the stored period falls on or after the start of the given (partial) date.
+
+    The period of a stored value V ends on or after day D exactly when V >= D cut to V's length.
+    """
+
+    lookup_name = "may_be_on_or_after"
+
+    @staticmethod
+    def bound(value: PartialDate):
+        return value.start
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} >= SUBSTR({rhs}, 1, LENGTH({lhs}))", [*lhs_params, *rhs_params, *lhs_params]
+
+
+@PartialDateField.register_lookup
+class MayBeOnOrBefore(_PartialDateRangeLookup):
+    """Some day of the stored period falls on or before the end of the given (partial) date.
+
+    The period of a stored value V starts on or before day D exactly when V <= D as strings.
+    """
+
+    lookup_name = "may_be_on_or_before"
+
+    @staticmethod
+    def bound(value: PartialDate):
+        return value.end
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} <= {rhs}", [*lhs_params, *rhs_params]

@@ -1,0 +1,211 @@
+"""Officials, their names in every script, and the offices they held."""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.text import slugify
+
+from agreements.models.base import (
+    Curated,
+    CuratedQuerySet,
+    Language,
+    Tracked,
+    check_partial_date_order,
+    choices_constraint,
+    partial_date_order_constraint,
+)
+from agreements.models.fields import PartialDateField, partial_date_format_constraint
+from agreements.partial_dates import PartialDate
+from agreements.text import fold
+
+
+class OfficialQuerySet(CuratedQuerySet):
+    def get_by_natural_key(self, slug: str) -> "Official":
+        return self.get(slug=slug)
+
+    def search(self, term: str) -> "OfficialQuerySet":
+        """Officials any of whose names or aliases contains ``term``, in any script or accent."""
+        key = fold(term)
+        if not key:
+            return self
+        names = OfficialName.objects.filter(official=OuterRef("pk"), search_key__contains=key)
+        return self.filter(Q(search_name__contains=key) | Exists(names))
+
+
+class Official(Curated):
+    """A person who holds or held public office; ``name`` is the canonical Latin-script name."""
+
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="Stable identifier, from the name."
+    )
+    name = models.CharField(
+        "canonical name", max_length=150, help_text="Latin script, as in English."
+    )
+    country = models.ForeignKey(
+        "agreements.Country", on_delete=models.PROTECT, related_name="officials"
+    )
+    wikidata_id = models.CharField(
+        "Wikidata id", max_length=20, blank=True, default="", help_text="Such as Q8440."
+    )
+    search_name = models.CharField(max_length=150, editable=False, default="")
+
+    objects = OfficialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            *Curated.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+                name="%(app_label)s_%(class)s_wikidata_id_format",
+                violation_error_message="A Wikidata id is Q followed by digits, such as Q8440.",
+            ),
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="%(app_label)s_%(class)s_unique_wikidata_id",
+                violation_error_message="Another official has this Wikidata id.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def prepare_for_save(self) -> None:
+        super().prepare_for_save()
+        if not self.slug:
+            self.slug = slugify(self.name)[:120]
+        self.search_name = fold(self.name)
+
+    def office_on(self, day: PartialDate | str | None) -> "OfficeHeld | None":
+        """The office this official may have held on ``day`` (from prefetched ``offices``)."""
+        if not day:
+            return None
+        day = PartialDate(day)
+        for office in self.offices.all():
+            if office.may_be_held_on(day):
+                return office
+        return None
+
+
+class OfficialNameQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug: str, language: str, text: str) -> "OfficialName":
+        return self.get(official__slug=slug, language=language, text=text)
+
+
+class OfficialNameKind(models.TextChoices):
+    NAME = "name", "Name in this language"
+    VARIANT = "variant", "Alias or spelling variant"
+
+
+class OfficialName(Tracked):
+    """An official's name in one language or script, or a spelling variant (Chavez, شافيز)."""
+
+    Kind = OfficialNameKind
+
+    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="names")
+    language = models.CharField(max_length=3, choices=Language.choices)
+    text = models.CharField(max_length=150)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NAME)
+    search_key = models.CharField(max_length=150, editable=False, db_index=True)
+
+    objects = OfficialNameQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "language", "text"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["official", "language", "text"], name="%(app_label)s_%(class)s_unique"
+            ),
+            choices_constraint("language", Language),
+            choices_constraint("kind", OfficialNameKind),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (*self.official.natural_key(), self.language, self.text)
+
+    natural_key.dependencies = ["agreements.official"]
+
+    def prepare_for_save(self) -> None:
+        super().prepare_for_save()
+        self.search_key = fold(self.text)
+
+
+class OfficeHeldQuerySet(CuratedQuerySet):
+    def search(self, term: str) -> "OfficeHeldQuerySet":
+        """Offices whose title, or whose holder's name in any script, contains ``term``."""
+        if not term.strip():
+            return self
+        return self.filter(
+            Q(title__icontains=term.strip()) | Q(official__in=Official.objects.search(term))
+        )
+
+    def held_on(self, day: PartialDate | str) -> "OfficeHeldQuerySet":
+        """Offices that may have been held on ``day``; an unknown start or end leaves it open."""
+        day = PartialDate(day)
+        return self.filter(
+            Q(started_on__isnull=True) | Q(started_on__may_be_on_or_before=day),
+            Q(ended_on__isnull=True) | Q(ended_on__may_be_on_or_after=day),
+        )
+
+
+class OfficeHeldRole(models.TextChoices):
+    HEAD_OF_STATE = "head_of_state", "Head of state"
+    HEAD_OF_GOVERNMENT = "head_of_government", "Head of government"
+    DEPUTY_HEAD_OF_GOVERNMENT = "deputy_head_of_government", "Deputy head of government"
+    VICE_PRESIDENT = "vice_president", "Vice president"
+    MINISTER = "minister", "Minister"
+    AMBASSADOR = "ambassador", "Ambassador"
+    LEGISLATOR = "legislator", "Legislator"
+    OTHER = "other", "Other"
+
+
+class OfficeHeld(Curated):
+    """An office an official held for a country, with its title as the source writes it."""
+
+    Role = OfficeHeldRole
+
+    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="offices")
+    country = models.ForeignKey(
+        "agreements.Country", on_delete=models.PROTECT, related_name="offices"
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    title = models.CharField(
+        max_length=200, help_text="As written, in English: “Deputy Prime Minister”."
+    )
+    started_on = PartialDateField(null=True, blank=True)
+    ended_on = PartialDateField(null=True, blank=True, help_text="Empty while the office is held.")
+
+    objects = OfficeHeldQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "office held"
+        verbose_name_plural = "offices held"
+        ordering = ["official__name", "started_on"]
+        constraints = [
+            *Curated.Meta.constraints,
+            choices_constraint("role", OfficeHeldRole),
+            partial_date_format_constraint("started_on"),
+            partial_date_format_constraint("ended_on"),
+            partial_date_order_constraint("started_on", "ended_on"),
+        ]
+
+    def __str__(self) -> str:
+        period = ""
+        if self.started_on or self.ended_on:
+            period = f" ({self.started_on or '?'}–{self.ended_on or ''})"
+        return f"{self.title}, {self.country.name_en}{period}"
+
+    def clean(self) -> None:
+        super().clean()
+        check_partial_date_order(self, "started_on", "ended_on")
+
+    def may_be_held_on(self, day: PartialDate) -> bool:
+        if self.started_on and not self.started_on.may_be_on_or_before(day):
+            return False
+        return not (self.ended_on and not self.ended_on.may_be_on_or_after(day))

@@ -1,0 +1,52 @@
+"""Small service functions: the rules that span models or need a user."""
+
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from agreements.models import ReviewState
+
+CURATORS_GROUP = "curators"
+
+
+def ensure_curators_group() -> Group:
+    """The ``curators`` group holds every permission of the agreements app, history included."""
+    group, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
+    permissions = Permission.objects.filter(content_type__app_label="agreements")
+    group.permissions.add(*permissions)
+    return group
+
+
+def ensure_curators_group_after_migrate(
+    app_config: Any, apps: Any = global_apps, **kwargs: Any
+) -> None:
+    # Permissions are created by contrib.auth's own post_migrate handler, which runs first
+    # because django.contrib.auth comes before agreements in INSTALLED_APPS.
+    ensure_curators_group()
+
+
+def set_review_state(
+    queryset: QuerySet, state: ReviewState, *, user: AbstractBaseUser | None
+) -> int:
+    """Move records to ``state``, recording one history entry per changed record."""
+    model = queryset.model
+    with transaction.atomic():
+        pks = list(queryset.exclude(review_state=state).values_list("pk", flat=True))
+        changed = list(model.objects.filter(pk__in=pks).select_for_update())
+        now = timezone.now()
+        for record in changed:
+            record.review_state = state
+            record.updated_at = now
+        bulk_update_with_history(
+            changed,
+            model,
+            ["review_state", "updated_at"],
+            default_user=user,
+            default_change_reason=f"Marked {ReviewState(state).label.lower()}",
+        )
+    return len(changed)

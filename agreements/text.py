@@ -1,0 +1,48 @@
+"""Text folding for search: one form for every spelling of a name.
+
+"Chávez", "CHAVEZ" and "chavez" fold to the same key, and so do Arabic spellings that differ only
+in hamza, alef, final yeh or teh marbuta, diacritics or tatweel (أ إ آ ا, ى ي, ة ه). Plain Python,
+no Django, so the article reader can use it too.
+"""
+
+import hashlib
+import re
+import unicodedata
+
+_ARABIC_LETTER_VARIANTS = str.maketrans(
+    {
+        "ٱ": "ا",  # alef wasla (does not decompose under NFKD)
+        "ى": "ي",  # alef maksura written for final yeh
+        "ة": "ه",  # teh marbuta written as heh
+        "ی": "ي",  # Persian yeh
+        "ک": "ك",  # Persian keheh
+        "ـ": "",  # tatweel (kashida)
+        **{chr(0x0660 + digit): str(digit) for digit in range(10)},  # Arabic-Indic digits
+        **{chr(0x06F0 + digit): str(digit) for digit in range(10)},  # Eastern Arabic-Indic digits
+    }
+)
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def fold(text: str) -> str:
+    """Return the search key of ``text``: lower case, no accents or diacritics, one spacing.
+
+    NFKD splits accented letters and hamza-carrying Arabic letters (أ, إ, آ, ؤ, ئ) into a base
+    letter and a combining mark; dropping every combining mark removes accents, harakat and hamza
+    alike.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    folded = stripped.translate(_ARABIC_LETTER_VARIANTS).casefold()
+    return _NOT_WORD.sub(" ", folded).strip()
+
+
+def normalize_source_text(text: str) -> str:
+    """The form in which a source text is stored and hashed: no BOM, Unix line ends, no outer
+    blanks. Citations' offsets count characters of this form."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the normalised text: the same text is always the same source."""
+    return hashlib.sha256(normalize_source_text(text).encode("utf-8")).hexdigest()
