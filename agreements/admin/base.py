@@ -28,6 +28,8 @@ class TrackedAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     """History (who changed what, when; revert from the history page) on every model."""
 
     list_per_page = 50
+    # A filtered list shows "N results" without a second COUNT(*) over the whole table.
+    show_full_result_count = False
 
 
 class CuratedAdmin(TrackedAdmin):

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
@@ -56,6 +57,7 @@ class SourceAdmin(CuratedAdmin):
     search_fields = ("title", "publisher", "url")
     autocomplete_fields = ("countries_mentioned",)
     inlines = [SourceCitationInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(citation_count=Count("citations"))

@@ -232,7 +232,8 @@ class Citation(Tracked):
 
     def clean(self) -> None:
         super().clean()
-        cited = [field for field in CITED_FIELDS if getattr(self, f"{field}_id")]
+        # The related object, not its id: in an inline on an add page the parent is not saved yet.
+        cited = [field for field in CITED_FIELDS if getattr(self, field) is not None]
         if len(cited) != 1:
             raise ValidationError("A citation supports exactly one fact; choose one.")
         if not self.source_id:
