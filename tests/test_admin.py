@@ -123,6 +123,34 @@ def test_no_changelist_makes_a_query_per_row(curator_client, model):
     assert _count_queries(curator_client, url) == with_few_rows
 
 
+CITED_MODELS = {
+    models.Citation._meta.get_field(field).related_model: field for field in models.CITED_FIELDS
+}
+
+
+@pytest.mark.parametrize("model", list(CITED_MODELS), ids=lambda model: model._meta.model_name)
+def test_no_change_page_makes_a_query_per_citation(curator_client, model):
+    record = ROW_MAKERS[model]() if model in ROW_MAKERS else model.objects.first()
+    url = admin_url(model, "change", record.pk)
+    _count_queries(curator_client, url)
+    before = _count_queries(curator_client, url)
+    for _ in range(3):
+        CitationFactory(**{"agreement": None, CITED_MODELS[model]: record})
+    assert _count_queries(curator_client, url) == before
+
+
+def test_no_agreement_page_makes_a_query_per_signatory(curator_client):
+    agreement = _agreement_with_everything()
+    url = admin_url(models.Agreement, "change", agreement.pk)
+    _count_queries(curator_client, url)
+    before = _count_queries(curator_client, url)
+    for _ in range(3):
+        models.Signatory.objects.create(
+            agreement=agreement, official=OfficialFactory(), country=agreement.party_b
+        )
+    assert _count_queries(curator_client, url) == before
+
+
 def test_the_agreements_changelist_runs_a_fixed_number_of_queries(curator_client):
     # 1 session, 2 user, 3-4 the user's permissions (actions, then filters), 5 countries for the
     # country filter, 6 sectors for the sector filter, 7 years for the year filter, 8 COUNT of

@@ -6,6 +6,7 @@ from agreements.admin.base import (
     CitationInline,
     CuratedAdmin,
     PartyCountryFilter,
+    PreloadedInline,
     TrackedAdmin,
     parties_display,
     year_filter,
@@ -29,7 +30,7 @@ class SectorAdmin(TrackedAdmin):
     autocomplete_fields = ("parent",)
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(PreloadedInline):
     model = Signatory
     extra = 0
     fields = ("official", "country")
@@ -91,7 +92,7 @@ class ItemisedAgreementInline(admin.TabularInline):
         return False
 
 
-class CountClaimInline(admin.TabularInline):
+class CountClaimInline(PreloadedInline):
     model = CountClaim
     extra = 0
     fields = (

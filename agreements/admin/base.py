@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import HttpRequest
@@ -107,11 +109,53 @@ def year_filter(field_name: str, title: str = "year") -> type[admin.SimpleListFi
     return YearFilter
 
 
-class CitationInline(admin.TabularInline):
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that labels its selected option from the related object the form's
+    instance already holds (select_related), instead of one query per inline row."""
+
+    preloaded: dict[str, Any] | None = None
+
+    def optgroups(self, name: str, value: list, attr: Any = None) -> list:
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if not self.preloaded or not selected or any(v not in self.preloaded for v in selected):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for pk in selected:
+            label = self.choices.field.label_from_instance(self.preloaded[pk])
+            options.append(self.create_option(name, pk, label, set(selected), len(options)))
+        return [(None, options, 0)]
+
+
+class PreloadedRelationsForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cached = self.instance._state.fields_cache
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            if isinstance(widget, PreloadedAutocompleteSelect) and cached.get(name) is not None:
+                widget.preloaded = {str(cached[name].pk): cached[name]}
+
+
+class PreloadedInline(admin.TabularInline):
+    """A tabular inline whose autocompletes cost no query per row; its ``get_queryset`` must
+    select_related the autocomplete fields."""
+
+    form = PreloadedRelationsForm
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                PreloadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CitationInline(PreloadedInline):
     """The passages that support the fact; offsets are found from the passage when left empty."""
 
     model = Citation
-    extra = 0
     fields = ("source", "passage", "translation_en", "start", "end")
     autocomplete_fields = ("source",)
     verbose_name_plural = "citations (source and exact passage)"

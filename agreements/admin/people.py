@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 
-from agreements.admin.base import CitationInline, CuratedAdmin
+from agreements.admin.base import CitationInline, CuratedAdmin, PreloadedInline
 from agreements.models import OfficeHeld, Official, OfficialName
 
 
@@ -12,7 +12,7 @@ class OfficialNameInline(admin.TabularInline):
     fields = ("text", "language", "kind")
 
 
-class OfficeHeldInline(admin.TabularInline):
+class OfficeHeldInline(PreloadedInline):
     model = OfficeHeld
     extra = 0
     fields = ("title", "role", "country", "started_on", "ended_on", "review_state")
