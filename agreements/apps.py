@@ -8,6 +8,7 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         from agreements import services
+        from agreements.api import schema  # noqa: F401  (registers the OpenAPI extensions)
         from agreements.models.base import prepare_before_save
 
         post_migrate.connect(services.ensure_curators_group_after_migrate, sender=self)

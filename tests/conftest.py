@@ -29,3 +29,33 @@ def staff_outside_curators(db):
 @pytest.fixture
 def seed(db):
     call_command("load_seed_fixtures", verbosity=0)
+
+
+@pytest.fixture
+def api():
+    """An anonymous API client."""
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def curator_api(curator):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=curator).key}")
+    return client
+
+
+@pytest.fixture
+def plain_user_api(db):
+    """Signed in, but not a curator."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    user = UserFactory()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client

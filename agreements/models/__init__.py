@@ -11,7 +11,7 @@ from agreements.models.base import Bilateral, Curated, Language, ReviewState
 from agreements.models.fields import PartialDateField
 from agreements.models.geography import Country, CountryAlias, Place, PlaceName
 from agreements.models.people import OfficeHeld, Official, OfficialName
-from agreements.models.sources import CITED_FIELDS, Citation, Source
+from agreements.models.sources import CITED_FIELDS, Citation, Source, citation_field_for
 
 __all__ = [
     "CITED_FIELDS",
@@ -36,4 +36,5 @@ __all__ = [
     "SigningEvent",
     "Source",
     "Statement",
+    "citation_field_for",
 ]

@@ -10,6 +10,7 @@ from django.db.models.functions import Length, Substr
 from simple_history.models import HistoricalRecords
 
 from agreements.partial_dates import PartialDate
+from agreements.search import matches_full_text
 from agreements.text import fold
 
 
@@ -70,17 +71,34 @@ class UidQuerySet(models.QuerySet):
         return self.get(uid=uid)
 
 
+def can_see_drafts(user: Any, model: type[models.Model]) -> bool:
+    """Curators (and whoever else may view the model in the admin) see drafts and reviewed
+    records; everyone else sees published records only."""
+    return bool(user and user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"))
+
+
 class CuratedQuerySet(UidQuerySet):
     def published(self) -> "CuratedQuerySet":
         return self.filter(review_state=ReviewState.PUBLISHED)
 
+    def visible_to(self, user: Any) -> "CuratedQuerySet":
+        return self if can_see_drafts(user, self.model) else self.published()
 
-class FoldedTextQuerySet(CuratedQuerySet):
-    """Search in a ``search_text`` column that holds the record's folded text."""
 
-    def search(self, term: str) -> "FoldedTextQuerySet":
+class SearchTextMixin:
+    """Search in the ``search_text`` column that ``Searchable`` keeps folded."""
+
+    def search(self, term: str) -> models.QuerySet:
         key = fold(term)
         return self.filter(search_text__contains=key) if key else self
+
+    def full_text(self, term: str) -> models.QuerySet:
+        """Records matching every word of ``term`` (see ``agreements.search``)."""
+        return self.filter(matches_full_text(self.db, term))
+
+
+class FoldedTextQuerySet(SearchTextMixin, CuratedQuerySet):
+    pass
 
 
 class SavePreparation:

@@ -10,8 +10,10 @@ from django.db.models import Q
 
 from agreements.models.base import (
     Curated,
-    CuratedQuerySet,
+    FoldedTextQuerySet,
     Language,
+    Searchable,
+    SearchTextMixin,
     Tracked,
     UidQuerySet,
     choices_constraint,
@@ -19,13 +21,15 @@ from agreements.models.base import (
 from agreements.text import content_hash, normalize_source_text
 
 
-class SourceQuerySet(CuratedQuerySet):
+class SourceQuerySet(FoldedTextQuerySet):
     def get_by_natural_key(self, content_hash: str) -> "Source":
         return self.get(content_hash=content_hash)
 
 
-class Source(Curated):
+class Source(Searchable, Curated):
     """A news article or document; the same text is always one source (``content_hash``)."""
+
+    search_text_fields = ("title", "publisher", "text")
 
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200, blank=True)
@@ -99,6 +103,14 @@ CITED_FIELDS = (
 )
 
 
+def citation_field_for(model: type[models.Model]) -> str:
+    """The Citation field that points at records of ``model``."""
+    for field in CITED_FIELDS:
+        if Citation._meta.get_field(field).related_model is model:
+            return field
+    raise LookupError(f"Citations do not cite {model.__name__} records.")
+
+
 def _exactly_one_of(fields: tuple[str, ...]) -> Q:
     return reduce(
         or_,
@@ -112,12 +124,18 @@ def _exactly_one_of(fields: tuple[str, ...]) -> Q:
     )
 
 
-class Citation(Tracked):
+class CitationQuerySet(SearchTextMixin, UidQuerySet):
+    pass
+
+
+class Citation(Searchable, Tracked):
     """Ties one fact to a source and the exact passage that supports it.
 
     ``passage`` must equal ``source.text[start:end]``; it is checked on every save (fixtures
     included), so a citation can never quote what its source does not say.
     """
+
+    search_text_fields = ("passage", "translation_en")
 
     uid = models.UUIDField("UID", default=uuid.uuid4, unique=True, editable=False)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
@@ -179,7 +197,7 @@ class Citation(Tracked):
         related_name="citations",
     )
 
-    objects = UidQuerySet.as_manager()
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["source", "start"]

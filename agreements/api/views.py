@@ -1,0 +1,318 @@
+"""Viewsets: each builds its prefetched queryset in ``get_queryset()`` for the reader."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from agreements import models
+from agreements.api import filters, serializers
+from agreements.api.base import ETagMixin, ReaderContextMixin
+from agreements.relations import has_records, pair_of_codes, pairs_with_records, summarise
+
+PAGINATION_PARAMS = {"page", "page_size"}
+ALWAYS_ACCEPTED = {"format"}
+
+
+def check_query_params(request: Request, accepted: set[str]) -> None:
+    """An unknown parameter is a 400 listing the accepted ones: a typo must not silently
+    return everything. NUL characters are refused before they reach the database."""
+    errors = {}
+    for name, values in request.query_params.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            errors[name.replace("\x00", "\\0")[:60]] = ["Contains a NUL character."]
+        elif name not in accepted:
+            errors[name[:60]] = [f"Unknown query parameter. Accepted: {', '.join(sorted(accepted))}."]
+    if errors:
+        raise ValidationError(errors)
+
+
+class StrictQueryMixin:
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        check_query_params(request, self.accepted_query_params())
+
+    def accepted_query_params(self) -> set[str]:
+        if self.action != "list":
+            return set(ALWAYS_ACCEPTED)
+        accepted = ALWAYS_ACCEPTED | PAGINATION_PARAMS
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            accepted |= set(filterset_class.base_filters)
+        if getattr(self, "ordering_fields", None):
+            accepted.add("ordering")
+        return accepted
+
+
+def visible_citations(sees_drafts: bool) -> Prefetch:
+    citations = models.Citation.objects.select_related("source").order_by("start", "pk")
+    if not sees_drafts:
+        citations = citations.filter(source__review_state=models.ReviewState.PUBLISHED)
+    return Prefetch("citations", queryset=citations)
+
+
+def visible(model: type, sees_drafts: bool) -> QuerySet:
+    records = model.objects.all()
+    return records if sees_drafts else records.published()
+
+
+class ReadViewSet(StrictQueryMixin, ReaderContextMixin, viewsets.ReadOnlyModelViewSet):
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+
+
+class CuratedViewSet(StrictQueryMixin, ReaderContextMixin, ETagMixin, viewsets.ModelViewSet):
+    """List, read, create, update and delete curated records.
+
+    Anonymous readers see published records only; curators also see drafts and reviewed ones.
+    """
+
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    default_ordering: tuple[str, ...] = ("-id",)
+
+    def get_queryset(self) -> QuerySet:
+        records = self.build_queryset(self.sees_drafts())
+        if not self.sees_drafts():
+            records = records.published()
+        return records.order_by(*self.default_ordering)
+
+    def build_queryset(self, sees_drafts: bool) -> QuerySet:
+        return self.queryset.model.objects.all()
+
+
+class CountryViewSet(ReadViewSet):
+    """The 249 ISO 3166-1 countries; detail by code, in any case (`/countries/ve/`)."""
+
+    queryset = models.Country.objects.none()
+    serializer_class = serializers.CountrySerializer
+    filterset_class = filters.CountryFilter
+    ordering_fields = ["code", "name_en"]
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z]{2}"
+
+    def get_queryset(self) -> QuerySet:
+        return models.Country.objects.prefetch_related("aliases").order_by("name_en")
+
+    def get_object(self) -> models.Country:
+        self.kwargs["code"] = self.kwargs["code"].upper()
+        return super().get_object()
+
+
+class SectorViewSet(ReadViewSet):
+    queryset = models.Sector.objects.none()
+    serializer_class = serializers.SectorSerializer
+    filterset_class = filters.SectorFilter
+    ordering_fields = ["slug", "name_en"]
+    lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet:
+        return models.Sector.objects.select_related("parent").order_by("name_en")
+
+
+class PlaceViewSet(CuratedViewSet):
+    queryset = models.Place.objects.none()
+    serializer_class = serializers.PlaceSerializer
+    filterset_class = filters.PlaceFilter
+    ordering_fields = ["name", "id"]
+    default_ordering = ("name", "id")
+
+    def build_queryset(self, sees_drafts: bool) -> QuerySet:
+        return models.Place.objects.select_related("country").prefetch_related("names")
+
+
+class OfficialViewSet(CuratedViewSet):
+    queryset = models.Official.objects.none()
+    serializer_class = serializers.OfficialSerializer
+    filterset_class = filters.OfficialFilter
+    ordering_fields = ["name", "id", "updated_at"]
+    default_ordering = ("name", "id")
+
+    def build_queryset(self, sees_drafts: bool) -> QuerySet:
+        offices = models.OfficeHeld.objects.select_related("country").order_by("started_on", "pk")
+        return models.Official.objects.select_related("country").prefetch_related(
+            "names", Prefetch("offices", queryset=offices), visible_citations(sees_drafts)
+        )
+
+
+class OfficeViewSet(CuratedViewSet):
+    queryset = models.OfficeHeld.objects.none()
+    serializer_class = serializers.OfficeSerializer
+    filterset_class = filters.OfficeFilter
+    ordering_fields = ["started_on", "ended_on", "id"]
+    default_ordering = ("official__name", "started_on", "id")
+
+    def build_queryset(self, sees_drafts: bool) -> QuerySet:
+        return models.OfficeHeld.objects.select_related("official", "country").prefetch_related(
+            visible_citations(sees_drafts)
+        )
+
+
+class AgreementViewSet(CuratedViewSet):
+    queryset = models.Agreement.objects.none()
+    serializer_class = serializers.AgreementSerializer
+    filterset_class = filters.AgreementFilter
+    ordering_fields = ["signed_on", "title", "kind", "status", "id", "created_at", "updated_at"]
+    default_ordering = ("-signed_on", "-id")
+
+    def build_queryset(self, sees_drafts: bool) -> QuerySet:
+        offices = models.OfficeHeld.objects.select_related("country")
+        signatories = models.Signatory.objects.select_related(
+            "official", "country", "agreement"
+        ).prefetch_related(Prefetch("official__offices", queryset=offices))
+        return models.Agreement.objects.select_related(
+            "party_a", "party_b", "place__country", "event"
+        ).prefetch_related(
+            "sectors",
+            Prefetch("signatory_links", queryset=signatories),
+            visible_citations(sees_drafts),
+        )
+
+
+class EventViewSet(CuratedViewSet):
+    queryset = models.SigningEvent.objects.none()
+    serializer_class = serializers.EventSerializer
+    filterset_class = filters.EventFilter
+    ordering_fields = ["held_on", "name", "id"]
+    default_ordering = ("-held_on", "-id")
+
+    def build_queryset(self, sees_drafts: bool) -> QuerySet:
+        return models.SigningEvent.objects.select_related(
+            "party_a", "party_b", "place__country"
+        ).prefetch_related(
+            "officials_present",
+            Prefetch("agreements", queryset=visible(models.Agreement, sees_drafts).order_by("pk")),
+            Prefetch("count_claims", queryset=visible(models.CountClaim, sees_drafts)),
+            visible_citations(sees_drafts),
+        )
+
+
+class CommissionViewSet(CuratedViewSet):
+    queryset = models.Commission.objects.none()
+    serializer_class = serializers.CommissionSerializer
+    filterset_class = filters.CommissionFilter
+    ordering_fields = ["founded_on", "name", "id"]
+    default_ordering = ("name", "id")
+
+    def build_queryset(self, sees_drafts: bool) -> QuerySet:
+        return models.Commission.objects.select_related("party_a", "party_b").prefetch_related(
+            Prefetch("count_claims", queryset=visible(models.CountClaim, sees_drafts)),
+            visible_citations(sees_drafts),
+        )
+
+
+class CountClaimViewSet(CuratedViewSet):
+    queryset = models.CountClaim.objects.none()
+    serializer_class = serializers.CountClaimSerializer
+    filterset_class = filters.CountClaimFilter
+    ordering_fields = ["value", "since", "id"]
+    default_ordering = ("-id",)
+
+    def build_queryset(self, sees_drafts: bool) -> QuerySet:
+        return models.CountClaim.objects.select_related(
+            "party_a", "party_b", "event", "commission"
+        ).prefetch_related(visible_citations(sees_drafts))
+
+
+class StatementViewSet(CuratedViewSet):
+    queryset = models.Statement.objects.none()
+    serializer_class = serializers.StatementSerializer
+    filterset_class = filters.StatementFilter
+    ordering_fields = ["said_on", "id"]
+    default_ordering = ("-said_on", "-id")
+
+    def build_queryset(self, sees_drafts: bool) -> QuerySet:
+        return models.Statement.objects.select_related("official", "event").prefetch_related(
+            visible_citations(sees_drafts)
+        )
+
+
+class SourceViewSet(CuratedViewSet):
+    queryset = models.Source.objects.none()
+    serializer_class = serializers.SourceSerializer
+    filterset_class = filters.SourceFilter
+    ordering_fields = ["published_on", "title", "id"]
+    default_ordering = ("-published_on", "-id")
+
+    def get_serializer_class(self) -> type:
+        if self.action == "list":
+            return serializers.SourceListSerializer
+        return serializers.SourceSerializer
+
+    def build_queryset(self, sees_drafts: bool) -> QuerySet:
+        records = models.Source.objects.prefetch_related("countries_mentioned")
+        if self.action == "list":
+            records = records.defer("text", "search_text")
+        return records
+
+
+class CitationViewSet(StrictQueryMixin, ReaderContextMixin, ETagMixin, viewsets.ModelViewSet):
+    """The passages that support facts. A citation is visible when its source is."""
+
+    queryset = models.Citation.objects.none()
+    serializer_class = serializers.CitationSerializer
+    filterset_class = filters.CitationFilter
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["id", "start"]
+
+    def get_queryset_model(self) -> type:
+        return models.Source
+
+    def get_queryset(self) -> QuerySet:
+        records = models.Citation.objects.select_related("source").order_by("source", "start", "pk")
+        if not self.sees_drafts():
+            records = records.filter(source__review_state=models.ReviewState.PUBLISHED)
+        return records
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "country", str, many=True, description="Pairs including every named country."
+            )
+        ]
+    ),
+    retrieve=extend_schema(
+        parameters=[OpenApiParameter("pair", str, OpenApiParameter.PATH, description="RU-VE")]
+    ),
+)
+class RelationViewSet(StrictQueryMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """One entry per country pair with records: `/relations/RU-VE/` (either order)."""
+
+    serializer_class = serializers.RelationSerializer
+    lookup_field = "pair"
+    lookup_value_regex = "[A-Za-z]{2}-[A-Za-z]{2}"
+    filter_backends: list = []
+    permission_classes = [AllowAny]  # read-only: it only lists and shows
+
+    def accepted_query_params(self) -> set[str]:
+        accepted = super().accepted_query_params()
+        return accepted | {"country"} if self.action == "list" else accepted
+
+    def get_queryset(self) -> list:
+        field = filters.CountryCodesField(required=False)
+        try:
+            countries = field.clean(self.request.query_params.getlist("country"))
+        except DjangoValidationError as error:
+            raise ValidationError({"country": error.messages}) from error
+        return pairs_with_records(self.request.user, countries)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        pairs = self.paginate_queryset(self.get_queryset())
+        data = self.get_serializer(summarise(pairs, request.user), many=True).data
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request: Request, pair: str, **kwargs: Any) -> Response:
+        stored = pair_of_codes(pair)
+        if stored is None or not has_records(stored, request.user):
+            raise Http404(f"No records between {pair.upper()}.")
+        return Response(self.get_serializer(summarise([stored], request.user)[0]).data)
+
