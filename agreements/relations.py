@@ -44,7 +44,7 @@ def has_records(pair: Pair, user: Any) -> bool:
 
 
 def pair_of_codes(key: str) -> Pair | None:
-    """"RU-VE" or "VE-RU" (any case) to the stored pair; None if it names no two countries."""
+    """ "RU-VE" or "VE-RU" (any case) to the stored pair; None if it names no two countries."""
     codes = key.upper().split("-")
     if len(codes) != 2 or codes[0] == codes[1]:
         return None
@@ -91,7 +91,10 @@ def summarise(pairs: list[Pair], user: Any) -> list[dict]:
     links = Agreement.sectors.through.objects.filter(agreement__in=agreements)
     for row in (
         links.values(
-            "agreement__party_a", "agreement__party_b", "sector__slug", "sector__name_en",
+            "agreement__party_a",
+            "agreement__party_b",
+            "sector__slug",
+            "sector__name_en",
             "sector__name_ar",
         )
         .order_by("sector__slug")

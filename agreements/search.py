@@ -1,51 +1,52 @@
-"""Full-text search over the folded ``search_text`` column, on PostgreSQL and on SQLite.
+"""Full-text search over the ``search_text`` column, on PostgreSQL and on SQLite.
 
-On PostgreSQL the folded text is matched with the ``arabic`` and ``english`` text-search
-configurations together (stems of either language match), through a GIN index on exactly the
-expression ``search_vector()`` builds (migration 0003). SQLite has no stemmer: there every folded
-word of the query must occur in the folded text. Folding first (``agreements.text.fold``) gives
-both engines the same Arabic normalisation: hamza forms of alef, ى/ي, ة/ه, no diacritics.
+``search_text`` holds ``agreements.text.search_words()`` of the record: folded (accents,
+diacritics and Arabic letter variants ignored) and with Arabic words light-stemmed, so both
+engines see "والمشورة" and "المشورة" as the same word. On PostgreSQL the words are matched with
+the ``english`` text-search configuration (which also stems English and leaves the prepared
+Arabic words as they are) through a GIN index on exactly ``search_vector()`` (migration 0004).
+SQLite has no text search: there every query word must occur in the text.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
 from django.db import connections
 from django.db.models import Q
 
-from agreements.text import fold
+from agreements.text import search_words
 
-CONFIGS = ("arabic", "english")
-# Tables whose search_text has a full-text index on PostgreSQL, and the index names.
+CONFIG = "english"
+# Tables whose search_text has a full-text index on PostgreSQL.
 INDEXED_TABLES = ("agreement", "citation", "statement", "source")
 
 
 def search_vector() -> SearchVector:
-    return SearchVector("search_text", config=CONFIGS[0]) + SearchVector(
-        "search_text", config=CONFIGS[1]
-    )
+    return SearchVector("search_text", config=CONFIG)
 
 
 def index_sql(table: str) -> str:
-    vector = " || ".join(
-        f"to_tsvector('{config}'::regconfig, COALESCE(search_text, ''))" for config in CONFIGS
-    )
     return (
-        f"CREATE INDEX IF NOT EXISTS agreements_{table}_fulltext "
-        f"ON agreements_{table} USING gin (({vector}))"
+        f"CREATE INDEX IF NOT EXISTS agreements_{table}_fulltext ON agreements_{table} "
+        f"USING gin ((to_tsvector('{CONFIG}'::regconfig, COALESCE(search_text, ''))))"
     )
 
 
 def matches_full_text(database: str, term: str) -> Q:
     """A condition on ``search_text``; a term with no words matches everything."""
-    words = fold(term).split()
+    words = search_words(term)
     if not words:
         return Q()
     if connections[database].vendor == "postgresql":
-        folded = " ".join(words)
-        query = SearchQuery(folded, config=CONFIGS[0], search_type="plain") | SearchQuery(
-            folded, config=CONFIGS[1], search_type="plain"
-        )
+        query = SearchQuery(" ".join(words), config=CONFIG, search_type="plain")
         return Q(SearchVectorExact(search_vector(), query))
     condition = Q()
     for word in words:
+        condition &= Q(search_text__contains=word)
+    return condition
+
+
+def matches_words(term: str) -> Q:
+    """Every word of ``term`` occurs in ``search_text`` (substring search, both engines)."""
+    condition = Q()
+    for word in search_words(term):
         condition &= Q(search_text__contains=word)
     return condition

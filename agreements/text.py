@@ -37,6 +37,35 @@ def fold(text: str) -> str:
     return _NOT_WORD.sub(" ", folded).strip()
 
 
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+# Light stemming after Larkey's "light10": attached conjunction and article, then common
+# suffixes, always keeping at least two letters (forms as they are after fold()).
+_ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+_ARABIC_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+
+
+def stem_arabic(word: str) -> str:
+    """The light stem of one folded Arabic word: والمشوره → مشور, الطايرات → طاير."""
+    if len(word) > 3 and word.startswith("و"):
+        word = word[1:]
+    for prefix in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            word = word[len(prefix) :]
+            break
+    for suffix in _ARABIC_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            word = word[: -len(suffix)]
+    return word
+
+
+def search_words(text: str) -> list[str]:
+    """The words full-text search compares: folded, Arabic words light-stemmed. Documents and
+    queries go through the same function, so "والمشورة" in a text matches a query "المشورة"."""
+    return [
+        stem_arabic(word) if _ARABIC_LETTER.search(word) else word for word in fold(text).split()
+    ]
+
+
 def normalize_source_text(text: str) -> str:
     """The form in which a source text is stored and hashed: no BOM, Unix line ends, no outer
     blanks. Citations' offsets count characters of this form."""

@@ -91,8 +91,9 @@ WSGI_APPLICATION = "tracker.wsgi.application"
 # DATABASE_URL selects PostgreSQL; without it the tracker keeps its data in an embedded SQLite file.
 SQLITE_PATH = BASE_DIR / "db.sqlite3"
 DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}", conn_health_checks=True
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{SQLITE_PATH}",
+        conn_health_checks=True,
     )
 }
 USES_EMBEDDED_DATABASE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
@@ -126,7 +127,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["agreements.api.permissions.CuratorsWriteOthersRead"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "agreements.api.ordering.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "agreements.api.pagination.PageNumberPagination",
     "DEFAULT_RENDERER_CLASSES": [

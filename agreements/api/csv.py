@@ -54,7 +54,9 @@ class CSVRenderer(BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None) -> bytes:
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context=None
+    ) -> bytes:
         rows = [flatten(row) for row in rows_of(data)]
         header: dict[str, None] = {}
         for row in rows:

@@ -5,11 +5,11 @@ import re
 from typing import Any
 
 import django_filters as filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from agreements import models
 from agreements.partial_dates import FORMAT_HELP, PartialDate
@@ -58,7 +58,11 @@ class PartialDateFormField(forms.CharField):
             raise ValidationError(str(error)) from error
 
 
-PARTIAL_DATE_SCHEMA = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "example": "2024-11"}
+PARTIAL_DATE_SCHEMA = {
+    "type": "string",
+    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    "example": "2024-11",
+}
 
 
 @extend_schema_field(PARTIAL_DATE_SCHEMA)
@@ -87,7 +91,9 @@ def before(field_name: str) -> PartialDateFilter:
     return PartialDateFilter(field_name=field_name, bound="on_or_before")
 
 
-def search_filter(method: str = "filter_search", help_text: str = "Search text.") -> filters.CharFilter:
+def search_filter(
+    method: str = "filter_search", help_text: str = "Search text."
+) -> filters.CharFilter:
     return filters.CharFilter(method=method, max_length=200, help_text=help_text)
 
 

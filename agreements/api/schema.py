@@ -16,4 +16,3 @@ class EmbeddedRelatedFieldExtension(OpenApiSerializerFieldExtension):
         if self.target.allow_null:
             return {"oneOf": [schema], "nullable": True}
         return schema
-

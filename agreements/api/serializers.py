@@ -159,7 +159,11 @@ class CountrySerializer(serializers.ModelSerializer):
         fields = ["code", "alpha3", "href", "names", "aliases"]
 
     @extend_schema_field(
-        {"type": "object", "additionalProperties": {"type": "string"}, "example": {"en": "Venezuela"}}
+        {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "example": {"en": "Venezuela"},
+        }
     )
     def get_names(self, country: models.Country) -> dict[str, str]:
         return {
@@ -297,7 +301,9 @@ class OfficialSerializer(StrictModelSerializer):
 
     def save_extra(self, official: models.Official, extra: dict) -> None:
         if "names" in extra:
-            replace_children(official.names, extra["names"], ("language", "text"), official=official)
+            replace_children(
+                official.names, extra["names"], ("language", "text"), official=official
+            )
 
 
 class SignatorySerializer(serializers.ModelSerializer):
@@ -580,5 +586,3 @@ class RelationSerializer(serializers.Serializer):
         path = reverse("relation-detail", kwargs={"pair": summary["pair"]})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
-
-

@@ -9,7 +9,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +16,7 @@ from rest_framework.response import Response
 from agreements import models
 from agreements.api import filters, serializers
 from agreements.api.base import ETagMixin, ReaderContextMixin
+from agreements.api.ordering import StrictOrderingFilter, nulls_last
 from agreements.relations import has_records, pair_of_codes, pairs_with_records, summarise
 
 PAGINATION_PARAMS = {"page", "page_size"}
@@ -31,7 +31,9 @@ def check_query_params(request: Request, accepted: set[str]) -> None:
         if "\x00" in name or any("\x00" in value for value in values):
             errors[name.replace("\x00", "\\0")[:60]] = ["Contains a NUL character."]
         elif name not in accepted:
-            errors[name[:60]] = [f"Unknown query parameter. Accepted: {', '.join(sorted(accepted))}."]
+            errors[name[:60]] = [
+                f"Unknown query parameter. Accepted: {', '.join(sorted(accepted))}."
+            ]
     if errors:
         raise ValidationError(errors)
 
@@ -66,7 +68,7 @@ def visible(model: type, sees_drafts: bool) -> QuerySet:
 
 
 class ReadViewSet(StrictQueryMixin, ReaderContextMixin, viewsets.ReadOnlyModelViewSet):
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
 
 
 class CuratedViewSet(StrictQueryMixin, ReaderContextMixin, ETagMixin, viewsets.ModelViewSet):
@@ -75,14 +77,14 @@ class CuratedViewSet(StrictQueryMixin, ReaderContextMixin, ETagMixin, viewsets.M
     Anonymous readers see published records only; curators also see drafts and reviewed ones.
     """
 
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     default_ordering: tuple[str, ...] = ("-id",)
 
     def get_queryset(self) -> QuerySet:
         records = self.build_queryset(self.sees_drafts())
         if not self.sees_drafts():
             records = records.published()
-        return records.order_by(*self.default_ordering)
+        return records.order_by(*nulls_last(self.default_ordering))
 
     def build_queryset(self, sees_drafts: bool) -> QuerySet:
         return self.queryset.model.objects.all()
@@ -259,7 +261,7 @@ class CitationViewSet(StrictQueryMixin, ReaderContextMixin, ETagMixin, viewsets.
     queryset = models.Citation.objects.none()
     serializer_class = serializers.CitationSerializer
     filterset_class = filters.CitationFilter
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     ordering_fields = ["id", "start"]
 
     def get_queryset_model(self) -> type:
@@ -315,4 +317,3 @@ class RelationViewSet(StrictQueryMixin, mixins.ListModelMixin, viewsets.GenericV
         if stored is None or not has_records(stored, request.user):
             raise Http404(f"No records between {pair.upper()}.")
         return Response(self.get_serializer(summarise([stored], request.user)[0]).data)
-

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agreements', '0002_reference_data'),
+        ("agreements", "0002_reference_data"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='citation',
-            name='search_text',
-            field=models.TextField(default='', editable=False),
+            model_name="citation",
+            name="search_text",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='historicalcitation',
-            name='search_text',
-            field=models.TextField(default='', editable=False),
+            model_name="historicalcitation",
+            name="search_text",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='historicalsource',
-            name='search_text',
-            field=models.TextField(default='', editable=False),
+            model_name="historicalsource",
+            name="search_text",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='source',
-            name='search_text',
-            field=models.TextField(default='', editable=False),
+            model_name="source",
+            name="search_text",
+            field=models.TextField(default="", editable=False),
         ),
     ]

@@ -10,8 +10,8 @@ from django.db.models.functions import Length, Substr
 from simple_history.models import HistoricalRecords
 
 from agreements.partial_dates import PartialDate
-from agreements.search import matches_full_text
-from agreements.text import fold
+from agreements.search import matches_full_text, matches_words
+from agreements.text import search_words
 
 
 class ReviewState(models.TextChoices):
@@ -89,8 +89,8 @@ class SearchTextMixin:
     """Search in the ``search_text`` column that ``Searchable`` keeps folded."""
 
     def search(self, term: str) -> models.QuerySet:
-        key = fold(term)
-        return self.filter(search_text__contains=key) if key else self
+        """Records whose text contains every word of ``term`` (accent- and script-insensitive)."""
+        return self.filter(matches_words(term))
 
     def full_text(self, term: str) -> models.QuerySet:
         """Records matching every word of ``term`` (see ``agreements.search``)."""
@@ -162,9 +162,8 @@ class Searchable(SavePreparation, models.Model):
 
     def prepare_for_save(self) -> None:
         super().prepare_for_save()
-        self.search_text = fold(
-            " ".join(getattr(self, name) or "" for name in self.search_text_fields)
-        )
+        texts = (getattr(self, name) or "" for name in self.search_text_fields)
+        self.search_text = " ".join(search_words(" ".join(texts)))
 
 
 class Bilateral(SavePreparation, models.Model):
