@@ -15,7 +15,13 @@ from enum import StrEnum
 _PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 FORMAT_HELP = "A year (2004), a month (2024-11) or a day (2024-11-07)."
 # The shape of _PATTERN for the database's check constraint (this syntax works in both engines).
-SQL_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+# Month lengths are checked too (29 February is left to Python, which knows leap years); \Z,
+# unlike $, does not match before a final newline.
+SQL_PATTERN = (
+    r"^[0-9]{4}(-((0[13578]|1[02])(-(0[1-9]|[12][0-9]|3[01]))?"
+    r"|(0[469]|11)(-(0[1-9]|[12][0-9]|30))?"
+    r"|02(-(0[1-9]|1[0-9]|2[0-9]))?))?\Z"
+)
 
 
 class Precision(StrEnum):
@@ -86,10 +92,3 @@ class PartialDate(str):
 
     def __repr__(self) -> str:
         return f"PartialDate({str(self)!r})"
-
-
-def parse_partial_date(value: str | None) -> PartialDate | None:
-    """``None`` and blank stay ``None``; anything else must be a partial date."""
-    if value is None or not str(value).strip():
-        return None
-    return PartialDate(value)

@@ -297,7 +297,7 @@ def test_a_curator_adds_an_agreement_with_partial_dates(curator_client, curator)
     [
         ("signed_on", "2024-13", "month 13 does not exist"),
         ("signed_on", "Nov 2024", "is not a partial date"),
-        ("expires_on", "2020", "before the signed_on"),
+        ("expires_on", "2020", "Expiry (2020) is before signing date (2024-11)."),
         ("party_b", "VE", "different countries"),
     ],
 )
@@ -345,6 +345,54 @@ def test_an_inline_citation_that_misquotes_its_source_is_refused(curator_client)
     assert response.status_code == 200
     assert "does not contain this passage" in response.content.decode()
     assert not models.Agreement.objects.filter(title="Memorandum on oil").exists()
+
+
+def test_a_signatory_for_a_third_country_is_refused_on_the_add_page(curator_client):
+    data = _agreement_form(
+        **{
+            "signatory_links-TOTAL_FORMS": "1",
+            "signatory_links-0-official": OfficialFactory().pk,
+            "signatory_links-0-country": country("CU").pk,
+        }
+    )
+    response = curator_client.post(admin_url(models.Agreement, "add"), data)
+    assert response.status_code == 200
+    assert "A signatory signs for one of the two parties." in response.content.decode()
+    assert not models.Agreement.objects.filter(title="Memorandum on oil").exists()
+
+
+def test_a_count_added_on_a_new_events_page_takes_the_events_parties(curator_client):
+    data = {
+        "name": "Havana signing",
+        "summary": "",
+        "party_a": country("CU").pk,
+        "party_b": country("VE").pk,
+        "held_on": "2024-05",
+        "weekday": "",
+        "part_of_day": "",
+        "review_state": "draft",
+        "agreements-TOTAL_FORMS": "0",
+        "agreements-INITIAL_FORMS": "0",
+        "count_claims-TOTAL_FORMS": "1",
+        "count_claims-INITIAL_FORMS": "0",
+        "count_claims-0-value": "12",
+        "count_claims-0-qualifier": "about",
+        "count_claims-0-counted": "agreements",
+        "count_claims-0-review_state": "draft",
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
+    }
+    response = curator_client.post(admin_url(models.SigningEvent, "add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    claim = models.CountClaim.objects.get(value=12)
+    assert {claim.party_a.code, claim.party_b.code} == {"CU", "VE"}
+    assert claim.event.name == "Havana signing"
+
+
+def test_the_events_page_cannot_delete_an_itemised_agreement(curator_client):
+    event = models.SigningEvent.objects.get()
+    response = curator_client.get(admin_url(models.SigningEvent, "change", event.pk))
+    assert "agreements-0-DELETE" not in response.content.decode()
 
 
 def test_a_change_can_be_reverted_from_the_history(curator_client):

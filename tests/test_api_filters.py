@@ -23,7 +23,7 @@ SEED_AGREEMENTS = {
     "Cooperation document on the use of unmanned aerial vehicles",
     "Agreements on intelligence and counter-intelligence matters",
     "Agreements on training and technical advice in the energy sector",
-    "Agreement on petroleum services and technology for extracting extra-heavy crude oil",
+    "Agreements on petroleum services and technology for extracting extra-heavy crude oil",
 }
 LOAN = "Memorandum on a loan for the Caracas metro"
 

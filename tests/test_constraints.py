@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 
 from agreements.models import Agreement, Citation, CountClaim, OfficeHeld, Official, Source
 from tests.factories import (
@@ -116,6 +117,13 @@ def test_officials_without_a_wikidata_id_do_not_collide():
     assert Official.objects.filter(wikidata_id="").count() == 2
 
 
+def test_an_event_with_reported_counts_cannot_be_deleted():
+    event = SigningEventFactory()
+    CountClaimFactory(event=event)
+    with pytest.raises(ProtectedError):
+        event.delete()
+
+
 def test_a_count_for_an_event_cannot_also_have_a_period():
     event = SigningEventFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -162,6 +170,28 @@ def test_a_cited_source_text_cannot_be_changed():
     with pytest.raises(ValidationError) as error:
         source.full_clean()
     assert "text" in error.value.message_dict
+    with pytest.raises(ValidationError, match="cannot change"):
+        source.save()
+    assert "Caracas" in Source.objects.get(pk=source.pk).text
+
+
+def test_an_uncited_source_text_can_be_corrected():
+    source = SourceFactory(text="Venezula and Russia.")
+    source.text = "Venezuela and Russia."
+    source.save()
+    assert Source.objects.get(pk=source.pk).text == "Venezuela and Russia."
+
+
+def test_offsets_running_past_the_end_of_the_text_are_refused():
+    source = SourceFactory(text="They met on Thursday.")
+    with pytest.raises(ValidationError, match="does not match the source"):
+        CitationFactory(source=source, passage="Thursday.", start=12, end=500)
+
+
+def test_a_start_offset_picks_the_occurrence_of_a_repeated_passage():
+    source = SourceFactory(text="Oil first. Then oil again.")
+    citation = CitationFactory(source=source, passage="oil", start=5)
+    assert (citation.start, citation.end) == (16, 19)
 
 
 def test_a_citation_finds_its_offsets_from_the_passage():

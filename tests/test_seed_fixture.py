@@ -98,7 +98,7 @@ def test_the_event_reports_exactly_17_and_itemises_four():
     ("kind", "sectors"),
     [
         ("cooperation_document", {"drones", "military"}),
-        ("agreement", {"intelligence", "counterintelligence"}),
+        ("agreement", {"intelligence", "counterintelligence", "military"}),
         ("agreement", {"training", "energy"}),
         ("agreement", {"oil", "technology"}),
     ],
@@ -146,16 +146,40 @@ def test_every_fact_has_a_citation_with_the_exact_passage(model):
 
 
 def test_every_seed_record_is_published():
-    for model in [Agreement, SigningEvent, CountClaim, OfficeHeld, Statement, Official, Source]:
+    for model in [
+        Agreement,
+        SigningEvent,
+        CountClaim,
+        OfficeHeld,
+        Statement,
+        Official,
+        Source,
+        Commission,
+        Place,
+    ]:
         assert set(model.objects.values_list("review_state", flat=True)) == {ReviewState.PUBLISHED}
 
 
 def test_loading_the_seed_again_creates_nothing():
     counts = {model: model.objects.count() for model in [Agreement, Citation, Official, Source]}
     result = load_missing(SEED_FIXTURE)
-    assert result.created == 0
+    assert result.already_loaded and result.created == 0
     assert result.skipped == len(json.loads(SEED_FIXTURE.read_text("utf-8")))
     assert counts == {model: model.objects.count() for model in counts}
+
+
+def test_loading_the_seed_again_keeps_a_renamed_place_and_a_deleted_citation():
+    Place.objects.filter(name="Caracas").update(name="Santiago de León de Caracas")
+    Citation.objects.filter(official__slug="hugo-chavez").delete()
+    call_command("load_seed_fixtures", verbosity=0)
+    assert not Place.objects.filter(name="Caracas").exists()
+    assert not Citation.objects.filter(official__slug="hugo-chavez").exists()
+
+
+def test_each_loaded_record_starts_its_history():
+    agreement = Agreement.objects.get(kind="cooperation_document")
+    (entry,) = agreement.history.all()
+    assert entry.history_change_reason == f"Loaded from {SEED_FIXTURE.name}"
 
 
 def test_loading_the_seed_again_keeps_a_curators_edit():
@@ -167,6 +191,7 @@ def test_loading_the_seed_again_keeps_a_curators_edit():
     assert agreement.summary == "Edited by a curator."
 
 
-def test_the_fixture_also_loads_with_loaddata():
+def test_loaddata_over_the_seed_updates_in_place():
     call_command("loaddata", str(SEED_FIXTURE), verbosity=0)
     assert Agreement.objects.count() == 4
+    assert Citation.objects.count() == 22

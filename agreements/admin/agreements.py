@@ -32,7 +32,6 @@ class SectorAdmin(TrackedAdmin):
 
 class SignatoryInline(PreloadedInline):
     model = Signatory
-    extra = 0
     fields = ("official", "country")
     autocomplete_fields = ("official", "country")
 
@@ -84,6 +83,8 @@ class ItemisedAgreementInline(admin.TabularInline):
     extra = 0
     fields = ("title", "kind", "status", "review_state")
     show_change_link = True
+    # Deleting here would delete the agreement itself, not just its link to the event.
+    can_delete = False
     verbose_name = "itemised agreement"
     verbose_name_plural = "itemised agreements"
 
@@ -92,24 +93,18 @@ class ItemisedAgreementInline(admin.TabularInline):
         return False
 
 
-class CountClaimInline(PreloadedInline):
+class EventCountClaimInline(admin.TabularInline):
+    """Counts reported for this event; their parties are the event's, and they have no period."""
+
     model = CountClaim
     extra = 0
-    fields = (
-        "value",
-        "qualifier",
-        "counted",
-        "party_a",
-        "party_b",
-        "since",
-        "until",
-        "review_state",
-    )
-    autocomplete_fields = ("party_a", "party_b")
+    fields = ("value", "qualifier", "counted", "review_state")
     show_change_link = True
+    verbose_name_plural = "reported counts"
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("party_a", "party_b")
+
+class CommissionCountClaimInline(EventCountClaimInline):
+    fields = ("value", "qualifier", "counted", "since", "until", "review_state")
 
 
 def _claims_text(claims: list[CountClaim]) -> str:
@@ -133,7 +128,7 @@ class SigningEventAdmin(CuratedAdmin):
     search_fields = ("name",)
     autocomplete_fields = ("party_a", "party_b", "place", "officials_present")
     readonly_fields = (*CuratedAdmin.readonly_fields, "counts_display")
-    inlines = [ItemisedAgreementInline, CountClaimInline, CitationInline]
+    inlines = [ItemisedAgreementInline, EventCountClaimInline, CitationInline]
     fieldsets = (
         (None, {"fields": ("name", "summary", "counts_display")}),
         (
@@ -175,7 +170,7 @@ class CommissionAdmin(CuratedAdmin):
     list_select_related = ("party_a", "party_b")
     search_fields = ("name", "original_name")
     autocomplete_fields = ("party_a", "party_b")
-    inlines = [CountClaimInline, CitationInline]
+    inlines = [CommissionCountClaimInline, CitationInline]
 
 
 @admin.register(CountClaim)

@@ -19,6 +19,12 @@ def _positive_int(request: Request, name: str, maximum: int | None = None) -> in
     return int(raw)
 
 
+def _longer_than(rows: QuerySet | list, limit: int) -> bool:
+    if isinstance(rows, list):
+        return len(rows) > limit
+    return rows[limit : limit + 1].exists()
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """``page`` and ``page_size`` (default 50, at most 200); a page past the end is a 404.
 
@@ -40,15 +46,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
         page_size = self.get_page_size(request)
         wants_pages = {"page", "page_size"} & set(request.query_params)
         renderer = getattr(request, "accepted_renderer", None)
-        if renderer is not None and renderer.format == "csv":
-            if not wants_pages:
-                if queryset[CSV_MAX_ROWS : CSV_MAX_ROWS + 1].exists():
-                    message = (
-                        f"More than {CSV_MAX_ROWS} rows: narrow the filters, "
-                        "or export page by page with page and page_size."
-                    )
-                    raise ValidationError({"format": [message]})
-                return None
+        if renderer is not None and renderer.format == "csv" and not wants_pages:
+            if _longer_than(queryset, CSV_MAX_ROWS):
+                message = (
+                    f"More than {CSV_MAX_ROWS} rows: narrow the filters, "
+                    "or export page by page with page and page_size."
+                )
+                raise ValidationError({"format": [message]})
+            return None
         self.request = request
         paginator = self.django_paginator_class(queryset, page_size)
         try:

@@ -171,7 +171,7 @@ class Agreement(Searchable, Curated, Bilateral):
     )
     summary = models.TextField(blank=True)
     sectors = models.ManyToManyField(Sector, blank=True, related_name="agreements")
-    signed_on = PartialDateField(null=True, blank=True)
+    signed_on = PartialDateField("signing date", null=True, blank=True)
     place = models.ForeignKey(
         "agreements.Place",
         on_delete=models.PROTECT,
@@ -188,8 +188,8 @@ class Agreement(Searchable, Curated, Bilateral):
         verbose_name="signing event",
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SIGNED)
-    in_force_on = PartialDateField("entered into force", null=True, blank=True)
-    expires_on = PartialDateField("expires", null=True, blank=True, help_text="“until 2030”: 2030")
+    in_force_on = PartialDateField("entry into force", null=True, blank=True)
+    expires_on = PartialDateField("expiry", null=True, blank=True, help_text="“until 2030”: 2030")
     signatories = models.ManyToManyField(
         "agreements.Official", through="Signatory", blank=True, related_name="agreements_signed"
     )
@@ -271,15 +271,10 @@ class Signatory(Tracked):
 
     def clean(self) -> None:
         super().clean()
-        if (
-            self.agreement_id
-            and self.country_id
-            and self.country_id
-            not in (
-                self.agreement.party_a_id,
-                self.agreement.party_b_id,
-            )
-        ):
+        # The agreement may be unsaved (an inline on its add page): use the object.
+        agreement = getattr(self, "agreement", None)
+        parties = (agreement.party_a_id, agreement.party_b_id) if agreement else ()
+        if agreement is not None and self.country_id and self.country_id not in parties:
             raise ValidationError({"country": "A signatory signs for one of the two parties."})
 
 
@@ -290,8 +285,8 @@ class Commission(Searchable, Curated, Bilateral):
 
     name = models.CharField(max_length=250, help_text="In English.")
     original_name = models.CharField(max_length=250, blank=True)
-    founded_on = PartialDateField(null=True, blank=True)
-    dissolved_on = PartialDateField(null=True, blank=True)
+    founded_on = PartialDateField("founded", null=True, blank=True)
+    dissolved_on = PartialDateField("dissolved", null=True, blank=True)
     summary = models.TextField(blank=True)
 
     objects = PairQuerySet.as_manager()
@@ -340,7 +335,8 @@ class CountClaim(Searchable, Curated, Bilateral):
     )
     event = models.ForeignKey(
         SigningEvent,
-        on_delete=models.CASCADE,
+        # A reported count is evidence: deleting its event must not silently delete it.
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="count_claims",
@@ -382,13 +378,16 @@ class CountClaim(Searchable, Curated, Bilateral):
         return f"{self.get_qualifier_display()} {self.value} {self.counted}{scope}"
 
     def clean(self) -> None:
+        # The event or commission may be unsaved (an inline on its add page): use the objects.
+        scope = self.event or self.commission
+        if scope is not None and self.party_a_id is None and self.party_b_id is None:
+            self.party_a, self.party_b = scope.party_a, scope.party_b
         super().clean()
         check_partial_date_order(self, "since", "until")
-        for scope in ("event", "commission"):
-            related = getattr(self, scope) if getattr(self, f"{scope}_id") else None
+        for name, related in (("event", self.event), ("commission", self.commission)):
             if related is not None and self.party_a_id and not self.same_pair_as(related):
-                raise ValidationError({scope: f"The {scope} is between other countries."})
-        if self.event_id and (self.since or self.until):
+                raise ValidationError({name: f"The {name} is between other countries."})
+        if self.event is not None and (self.since or self.until):
             raise ValidationError(
                 {"since": "A count for a signing event has no period; leave since/until empty."}
             )

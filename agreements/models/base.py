@@ -62,8 +62,9 @@ def partial_date_order_constraint(earlier: str, later: str) -> models.CheckConst
 def check_partial_date_order(instance: models.Model, earlier: str, later: str) -> None:
     start, end = getattr(instance, earlier), getattr(instance, later)
     if start and end and PartialDate(end).end < PartialDate(start).start:
-        label = instance._meta.get_field(later).verbose_name
-        raise ValidationError({later: f"The {label} ({end}) is before the {earlier} ({start})."})
+        first, second = (instance._meta.get_field(name).verbose_name for name in (earlier, later))
+        message = f"{second.capitalize()} ({end}) is before {first} ({start})."
+        raise ValidationError({later: message})
 
 
 class UidQuerySet(models.QuerySet):

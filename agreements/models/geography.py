@@ -48,12 +48,12 @@ class Country(Tracked):
         ordering = ["name_en"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(code__regex=r"^[A-Z]{2}$"),
+                condition=Q(code__regex=r"^[A-Z]{2}\Z"),
                 name="%(app_label)s_%(class)s_code_format",
                 violation_error_message="The ISO code is two capital letters, such as VE.",
             ),
             models.CheckConstraint(
-                condition=Q(alpha3__regex=r"^[A-Z]{3}$"),
+                condition=Q(alpha3__regex=r"^[A-Z]{3}\Z"),
                 name="%(app_label)s_%(class)s_alpha3_format",
                 violation_error_message="The alpha-3 code is three capital letters, such as VEN.",
             ),
@@ -64,9 +64,6 @@ class Country(Tracked):
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
-
-    def name_in(self, language: str) -> str:
-        return getattr(self, f"name_{language}", "") or self.name_en
 
     def prepare_for_save(self) -> None:
         super().prepare_for_save()
@@ -99,7 +96,7 @@ class CountryAlias(Tracked):
     text = models.CharField(max_length=150)
     language = models.CharField(max_length=3, choices=Language.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    search_key = models.CharField(max_length=150, editable=False, db_index=True)
+    search_key = models.TextField(editable=False, db_index=True)
 
     objects = CountryAliasQuerySet.as_manager()
 
@@ -153,7 +150,7 @@ class Place(Curated):
     name = models.CharField("name (English)", max_length=150)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="places")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CITY)
-    search_name = models.CharField(max_length=150, editable=False, default="")
+    search_name = models.TextField(editable=False, default="")
 
     objects = PlaceQuerySet.as_manager()
 
@@ -197,7 +194,7 @@ class PlaceName(Tracked):
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="names")
     language = models.CharField(max_length=3, choices=Language.choices)
     text = models.CharField(max_length=150)
-    search_key = models.CharField(max_length=150, editable=False, db_index=True)
+    search_key = models.TextField(editable=False, db_index=True)
 
     objects = PlaceNameQuerySet.as_manager()
 

@@ -46,7 +46,7 @@ class Official(Curated):
     wikidata_id = models.CharField(
         "Wikidata id", max_length=20, blank=True, default="", help_text="Such as Q8440."
     )
-    search_name = models.CharField(max_length=150, editable=False, default="")
+    search_name = models.TextField(editable=False, default="")
 
     objects = OfficialQuerySet.as_manager()
 
@@ -55,7 +55,7 @@ class Official(Curated):
         constraints = [
             *Curated.Meta.constraints,
             models.CheckConstraint(
-                condition=Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[1-9][0-9]*\Z"),
                 name="%(app_label)s_%(class)s_wikidata_id_format",
                 violation_error_message="A Wikidata id is Q followed by digits, such as Q8440.",
             ),
@@ -109,7 +109,7 @@ class OfficialName(Tracked):
     language = models.CharField(max_length=3, choices=Language.choices)
     text = models.CharField(max_length=150)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NAME)
-    search_key = models.CharField(max_length=150, editable=False, db_index=True)
+    search_key = models.TextField(editable=False, db_index=True)
 
     objects = OfficialNameQuerySet.as_manager()
 
@@ -178,8 +178,10 @@ class OfficeHeld(Curated):
     title = models.CharField(
         max_length=200, help_text="As written, in English: “Deputy Prime Minister”."
     )
-    started_on = PartialDateField(null=True, blank=True)
-    ended_on = PartialDateField(null=True, blank=True, help_text="Empty while the office is held.")
+    started_on = PartialDateField("start", null=True, blank=True)
+    ended_on = PartialDateField(
+        "end", null=True, blank=True, help_text="Empty while the office is held."
+    )
 
     objects = OfficeHeldQuerySet.as_manager()
 

@@ -58,7 +58,7 @@ class Source(Searchable, Curated):
                 violation_error_message="Another source has this URL.",
             ),
             models.CheckConstraint(
-                condition=Q(content_hash__regex=r"^[0-9a-f]{64}$"),
+                condition=Q(content_hash__regex=r"^[0-9a-f]{64}\Z"),
                 name="%(app_label)s_%(class)s_content_hash_format",
             ),
         ]
@@ -74,21 +74,26 @@ class Source(Searchable, Curated):
         self.text = normalize_source_text(self.text)
         if not self.text:
             raise ValidationError({"text": "A source needs its text."})
-        if self.pk:
-            stored = Source.objects.filter(pk=self.pk).values_list("text", flat=True).first()
-            if stored is not None and stored != self.text and self.citations.exists():
-                raise ValidationError(
-                    {"text": "Citations point into this text by offsets; it cannot change."}
-                )
+        self.check_text_unchanged_if_cited()
         duplicate = Source.objects.filter(content_hash=content_hash(self.text)).exclude(pk=self.pk)
         if duplicate.exists():
             raise ValidationError(
                 {"text": f"This text is already a source: “{duplicate.first()}”."}
             )
 
+    def check_text_unchanged_if_cited(self) -> None:
+        if not self.pk:
+            return
+        stored = Source.objects.filter(pk=self.pk).values_list("text", flat=True).first()
+        if stored is not None and stored != self.text and self.citations.exists():
+            raise ValidationError(
+                {"text": "Citations point into this text by offsets; it cannot change."}
+            )
+
     def prepare_for_save(self) -> None:
-        super().prepare_for_save()
         self.text = normalize_source_text(self.text)
+        self.check_text_unchanged_if_cited()
+        super().prepare_for_save()
         self.content_hash = content_hash(self.text)
 
 
@@ -229,17 +234,20 @@ class Citation(Searchable, Tracked):
         return None
 
     def locate_passage(self) -> None:
-        """Fill in missing offsets from the first occurrence of the passage in the source."""
+        """Fill in missing offsets from the first occurrence of the passage in the source (at or
+        after ``start`` when only that is given)."""
         if self.start is not None and self.end is not None:
             return
-        position = self.source.text.find(self.passage) if self.passage else -1
+        from_offset = self.start or 0
+        position = self.source.text.find(self.passage, from_offset) if self.passage else -1
         if position < 0:
             raise ValidationError({"passage": "The source text does not contain this passage."})
         self.start, self.end = position, position + len(self.passage)
 
     def check_passage(self) -> None:
         quoted = self.source.text[self.start : self.end]
-        if quoted != self.passage:
+        # Comparing lengths too: a slice past the end of the text is silently shortened.
+        if quoted != self.passage or self.end - self.start != len(self.passage):
             raise ValidationError(
                 {
                     "passage": f"The passage does not match the source at {self.start}–{self.end}, "
