@@ -242,3 +242,8 @@ def test_a_review_state_outside_the_choices_is_refused_by_the_database():
     agreement = AgreementFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         Agreement.objects.filter(pk=agreement.pk).update(review_state="approved")
+
+
+def test_officials_of_the_same_name_get_distinct_slugs():
+    first, second = OfficialFactory(name="José Pérez"), OfficialFactory(name="José Pérez")
+    assert (first.slug, second.slug) == ("jose-perez", "jose-perez-2")

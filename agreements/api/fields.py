@@ -79,7 +79,14 @@ class PartiesField(serializers.ListField):
         return sorted(instance.parties, key=lambda country: country.code)
 
     def to_internal_value(self, data: Any) -> list:
-        parties = super().to_internal_value(data)
+        if not isinstance(data, list) or len(data) != 2:
+            raise serializers.ValidationError('Give exactly two parties, such as ["RU", "VE"].')
+        try:
+            parties = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            # One flat list of messages rather than {"1": [...]}.
+            details = error.detail.values() if isinstance(error.detail, dict) else [error.detail]
+            raise serializers.ValidationError([str(m) for d in details for m in d]) from error
         if parties[0] == parties[1]:
             raise serializers.ValidationError("The two parties must be two different countries.")
         return parties

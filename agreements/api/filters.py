@@ -118,6 +118,23 @@ class SlugsFilter(filters.ModelMultipleChoiceFilter):
     pass
 
 
+class StrictBooleanField(forms.Field):
+    TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE | self.FALSE:
+            return text in self.TRUE
+        raise ValidationError("Use true or false.")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(filters.Filter):
+    field_class = StrictBooleanField
+
+
 def visible(model: type) -> Any:
     """Choices of a curated model as the reader may see them: a draft's id is as unknown to the
     public as an id that does not exist."""
@@ -249,7 +266,7 @@ class OfficeFilter(CitedFilterSet):
 
 class CountryFilter(FilterSet):
     q = search_filter(help_text="Code, name in any language, or alias.")
-    has_agreements = filters.BooleanFilter(
+    has_agreements = StrictBooleanFilter(
         method="filter_has_agreements", help_text="Party to at least one agreement you can see."
     )
 

@@ -308,9 +308,11 @@ class RelationViewSet(StrictQueryMixin, mixins.ListModelMixin, viewsets.GenericV
         return pairs_with_records(self.request.user, countries)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        pairs = self.paginate_queryset(self.get_queryset())
-        data = self.get_serializer(summarise(pairs, request.user), many=True).data
-        return self.get_paginated_response(data)
+        pairs = self.get_queryset()
+        page = self.paginate_queryset(pairs)
+        summaries = summarise(pairs if page is None else page, request.user)
+        data = self.get_serializer(summaries, many=True).data
+        return Response(data) if page is None else self.get_paginated_response(data)
 
     def retrieve(self, request: Request, pair: str, **kwargs: Any) -> Response:
         stored = pair_of_codes(pair)

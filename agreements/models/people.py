@@ -35,7 +35,10 @@ class Official(Curated):
     """A person who holds or held public office; ``name`` is the canonical Latin-script name."""
 
     slug = models.SlugField(
-        max_length=120, unique=True, help_text="Stable identifier, from the name."
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text="Stable identifier; made from the name when left empty.",
     )
     name = models.CharField(
         "canonical name", max_length=150, help_text="Latin script, as in English."
@@ -76,8 +79,21 @@ class Official(Curated):
     def prepare_for_save(self) -> None:
         super().prepare_for_save()
         if not self.slug:
-            self.slug = slugify(self.name)[:120]
+            self.slug = self.free_slug(slugify(self.name)[:110] or "official")
         self.search_name = fold(self.name)
+
+    def free_slug(self, base: str) -> str:
+        """``base``, or ``base-2``, ``base-3``… whichever no other official has."""
+        taken = set(
+            Official.objects.exclude(pk=self.pk)
+            .filter(slug__startswith=base)
+            .values_list("slug", flat=True)
+        )
+        candidate, number = base, 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{base}-{number}"
+        return candidate
 
     def office_on(self, day: PartialDate | str | None) -> "OfficeHeld | None":
         """The office this official may have held on ``day`` (from prefetched ``offices``)."""
