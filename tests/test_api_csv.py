@@ -25,6 +25,7 @@ def test_agreements_export_flattens_nested_values(api):
     assert row["place.name"] == "Caracas"
     assert row["original_title"] == "ثيقة تعاون مشترك بشأن استخدام الطائرات من دون طيار"
     assert row["citations.source.title"].startswith("Venezuela and Russia sign")
+    assert row["href"].endswith(f"/api/v1/agreements/{row['id']}/")
 
 
 def test_the_export_is_the_whole_filtered_list_unless_paged(api):

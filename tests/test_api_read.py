@@ -213,3 +213,13 @@ def test_the_schema_validates_without_warnings():
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+@pytest.mark.parametrize("reader", ["api", "curator_api"])
+def test_the_browsable_api_renders_every_list_and_record(request, resource, reader):
+    client = request.getfixturevalue(reader)
+    listing = client.get(f"/api/v1/{resource}/", HTTP_ACCEPT="text/html")
+    assert listing.status_code == 200
+    first = client.get(f"/api/v1/{resource}/").json()["results"][0]["href"]
+    assert client.get(first, HTTP_ACCEPT="text/html").status_code == 200

@@ -32,6 +32,13 @@ class EmbeddedRelatedField(serializers.RelatedField):
     def use_pk_only_optimization(self) -> bool:
         return False
 
+    def get_choices(self, cutoff: int | None = None) -> dict:
+        # For the browsable API's forms: an option's value is the key a client would send.
+        queryset = self.get_queryset()
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {getattr(item, self.lookup): self.display_value(item) for item in queryset}
+
     def to_representation(self, value: models.Model) -> dict | None:
         if hidden_from_reader(value, self.context):
             return None

@@ -3,9 +3,9 @@ needs them and linked by ``href`` otherwise; partial dates are ISO strings of th
 
 from typing import Any
 
+from django.urls import reverse as django_reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
 from agreements import models
 from agreements.api.base import StrictModelSerializer, replace_children
@@ -20,8 +20,19 @@ from agreements.api.fields import (
 CURATED_READ_ONLY = ["id", "href", "uid", "created_at", "updated_at"]
 
 
-def href(view_name: str) -> serializers.HyperlinkedIdentityField:
-    return serializers.HyperlinkedIdentityField(view_name=view_name)
+class HrefField(serializers.HyperlinkedIdentityField):
+    """The record's own URL, without the request's ``?format=`` (a CSV row links to JSON)."""
+
+    def get_url(self, obj: Any, view_name: str, request: Any, format: str | None) -> str | None:
+        lookup_value = getattr(obj, self.lookup_field)
+        if lookup_value in (None, ""):
+            return None
+        path = django_reverse(view_name, kwargs={self.lookup_url_kwarg: lookup_value})
+        return request.build_absolute_uri(path) if request else path
+
+
+def href(view_name: str, lookup_field: str = "pk") -> HrefField:
+    return HrefField(view_name=view_name, lookup_field=lookup_field)
 
 
 # Briefs: how a record looks when embedded in another. The key field is writable so that the
@@ -150,7 +161,7 @@ class VisibleListSerializer(serializers.ListSerializer):
 
 
 class CountrySerializer(serializers.ModelSerializer):
-    href = serializers.HyperlinkedIdentityField(view_name="country-detail", lookup_field="code")
+    href = href("country-detail", lookup_field="code")
     names = serializers.SerializerMethodField()
     aliases = serializers.SerializerMethodField()
 
@@ -192,7 +203,7 @@ class CountrySerializer(serializers.ModelSerializer):
 
 
 class SectorSerializer(serializers.ModelSerializer):
-    href = serializers.HyperlinkedIdentityField(view_name="sector-detail", lookup_field="slug")
+    href = href("sector-detail", lookup_field="slug")
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -583,6 +594,6 @@ class RelationSerializer(serializers.Serializer):
     sectors = SectorCountSerializer(many=True, help_text="Itemised agreements per sector.")
 
     def get_href(self, summary: dict) -> str:
-        path = reverse("relation-detail", kwargs={"pair": summary["pair"]})
+        path = django_reverse("relation-detail", kwargs={"pair": summary["pair"]})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
