@@ -1,0 +1,757 @@
+"""Reading one news article: who signed how many of what, where, when, said by whom.
+
+``extract(text, gazetteer, published_on)`` returns an ``Extraction`` whose findings each keep
+the exact character span of the text that supports them; ``Extraction.summary()`` is the
+article summary used by ``manage.py extract --json`` and by the evaluation.
+"""
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from agreements.extraction import lexicon
+from agreements.extraction.gazetteer import Gazetteer
+from agreements.extraction.mentions import find_mentions, is_false_friend, preceded_by_in
+from agreements.extraction.numbers import (
+    SCALE_WORDS,
+    number_before,
+    qualifier_after,
+    qualifier_before,
+)
+from agreements.extraction.people import QUOTES_CLOSE, QUOTES_OPEN, OfficialFinding, find_officials
+from agreements.extraction.tokens import Token, arabic_prefix_forms, tokenize
+from agreements.text import fold
+
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+Span = tuple[int, int]
+
+
+@dataclass
+class CountryMention:
+    code: str
+    span: Span
+    token: int
+    name_kind: str
+
+
+@dataclass
+class PlaceMention:
+    name: str
+    country: str
+    span: Span
+    token: int
+    in_dateline: bool
+
+
+@dataclass
+class CountFinding:
+    value: int
+    qualifier: str
+    counted: str  # the agreement kind counted ("agreement" for any)
+    span: Span
+    since: int | None = None
+    is_total: bool = False
+
+
+@dataclass
+class AgreementFinding:
+    kind: str
+    subject: str
+    span: Span
+    sectors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QuoteFinding:
+    text: str
+    span: Span
+    speaker: OfficialFinding | None
+
+
+@dataclass
+class Extraction:
+    text: str
+    language: str
+    countries: list[str] = field(default_factory=list)
+    country_mentions: list[CountryMention] = field(default_factory=list)
+    place_mentions: list[PlaceMention] = field(default_factory=list)
+    country_names: dict[str, str] = field(default_factory=dict, repr=False)
+    parties: list[str] = field(default_factory=list)
+    officials: list[OfficialFinding] = field(default_factory=list)
+    place: PlaceMention | None = None
+    agreement_count: CountFinding | None = None
+    total_count: CountFinding | None = None
+    sectors: list[str] = field(default_factory=list)
+    sector_spans: dict[str, Span] = field(default_factory=dict)
+    kinds: list[str] = field(default_factory=list)
+    signed_on: str | None = None
+    weekday: str | None = None
+    date_span: Span | None = None
+    agreements: list[AgreementFinding] = field(default_factory=list)
+    quotes: list[QuoteFinding] = field(default_factory=list)
+    signing_spans: list[Span] = field(default_factory=list)
+
+    def title_of(self, official: OfficialFinding) -> str | None:
+        """ "Deputy Prime Minister of Russia": the title with the country it is held for."""
+        if not official.title:
+            return None
+        country = self.country_names.get(official.country or "")
+        if country and " of " not in official.title and official.role != "ambassador":
+            return f"{official.title} of {country}"
+        return official.title
+
+    def summary(self) -> dict:
+        return {
+            "language": self.language,
+            "countries": sorted(self.countries),
+            "parties": sorted(self.parties),
+            "officials": [
+                {
+                    "name_en": official.name_en,
+                    "name_native": official.name_native,
+                    "country": official.country,
+                    "title": self.title_of(official),
+                }
+                for official in self.officials
+            ],
+            "agreement_count": _count_summary(self.agreement_count),
+            "total_count": _count_summary(self.total_count, with_since=True),
+            "sectors": sorted(self.sectors),
+            "place": self.place.name if self.place else None,
+            "signed_on": self.signed_on,
+            "weekday": self.weekday,
+        }
+
+
+def _count_summary(count: CountFinding | None, with_since: bool = False) -> dict | None:
+    if count is None:
+        return None
+    summary = {"value": count.value, "qualifier": count.qualifier}
+    if with_since:
+        summary["since"] = count.since
+    return summary
+
+
+def detect_language(text: str) -> str:
+    arabic = len(_ARABIC_LETTER.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
+    return "ar" if arabic > latin else "en"
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Sentences end at . ! ? ؟ before a space or a new line, and at blank lines; "U.S." and
+    other single-letter abbreviations do not end one."""
+    spans, start = [], 0
+    index = 0
+    while index < len(text):
+        char = text[index]
+        end_here = False
+        if char == "\n":
+            end_here = True
+        elif char in ".!?؟" and (index + 1 == len(text) or text[index + 1] in ' \n\t"”»'):
+            abbreviation = (
+                char == "."
+                and index >= 1
+                and text[index - 1].isupper()
+                and (index < 2 or not text[index - 2].isalpha())
+            )
+            end_here = not abbreviation
+        if end_here:
+            if text[start : index + 1].strip():
+                spans.append((start, index + 1))
+            start = index + 1
+        index += 1
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def _dateline(text: str, tokens: list[Token], places: dict[int, str]) -> Span | None:
+    """'MOSCOW, Nov 7 (Reuters) -' or 'موسكو - ' at the start: where the reporter files from."""
+    head = text[:80]
+    match = re.match(r"\s*([^\n,(–—\-:]{2,40}?)\s*(?:,|\(|–|—|-|:)", head)
+    if not match:
+        return None
+    span = (match.start(1), match.end(1))
+    covered = [index for index, token in enumerate(tokens) if span[0] <= token.start < span[1]]
+    if covered and all(index in places for index in covered[:1]) and len(covered) <= 4:
+        return (span[0], match.end())
+    return None
+
+
+def _is_signing(token: Token) -> bool:
+    if not token.is_arabic:
+        return token.key in lexicon.EN_SIGNING
+    if token.key in lexicon.AR_NOT_SIGNING:
+        return False
+    return any(
+        lexicon.AR_SIGNING.match(form) and form not in lexicon.AR_NOT_SIGNING
+        for form, prefix in arabic_prefix_forms(token.key)
+        if prefix in {"", "و", "ف"}
+    )
+
+
+def _kind_at(tokens: list[Token], index: int, arabic: bool) -> tuple[str, int] | None:
+    """An agreement noun at ``index``: (kind, number of tokens)."""
+    phrases = lexicon.AR_KINDS_BY_WORD if arabic else lexicon.EN_KINDS_BY_WORD
+    token = tokens[index]
+    forms = (
+        [form for form, prefix in arabic_prefix_forms(token.key) if prefix in _NOUN_PREFIXES]
+        if arabic
+        else [token.key]
+    )
+    for form in forms:
+        for phrase, kind in phrases.get(form, ()):
+            words = phrase.split()
+            following = [t.key for t in tokens[index + 1 : index + len(words)]]
+            if following == words[1:]:
+                return kind, len(words)
+    return None
+
+
+_NOUN_PREFIXES = {"", "و", "ال", "وال", "بال", "ب", "ل", "لل", "ف"}
+
+
+def extract(
+    text: str, gazetteer: Gazetteer | None = None, published_on: datetime.date | None = None
+) -> Extraction:
+    gazetteer = gazetteer or Gazetteer.builtin()
+    language = detect_language(text)
+    arabic = language == "ar"
+    tokens = tokenize(text)
+    sentences = sentence_spans(text)
+    sentence_of = _sentence_index(tokens, sentences)
+    extraction = Extraction(
+        text=text,
+        language=language,
+        country_names={code: country.name_en for code, country in gazetteer.countries.items()},
+    )
+
+    mentions = find_mentions(tokens, gazetteer)
+    place_tokens = {
+        mention.first: mention
+        for mention in mentions
+        if any(entry.kind == "place" or entry.name_kind == "capital" for entry in mention.entries)
+    }
+    dateline = _dateline(text, tokens, place_tokens)
+    country_at: dict[int, str] = {}
+    for mention in mentions:
+        in_dateline = dateline is not None and dateline[0] <= mention.start < dateline[1]
+        places = [entry for entry in mention.entries if entry.kind == "place"]
+        countries = [entry for entry in mention.entries if entry.kind == "country"]
+        capital = next((entry for entry in countries if entry.name_kind == "capital"), None)
+        located = preceded_by_in(tokens, mention)
+        if places and (located or in_dateline or not capital):
+            place = gazetteer.places[places[0].key]
+            extraction.place_mentions.append(
+                PlaceMention(
+                    place.name_en,
+                    place.country,
+                    (mention.start, mention.end),
+                    mention.first,
+                    in_dateline,
+                )
+            )
+            continue
+        if in_dateline:
+            continue
+        for entry in countries[:1]:
+            if entry.name_kind == "capital" and located:
+                continue
+            if is_false_friend(tokens, mention, entry.key, text):
+                continue
+            extraction.country_mentions.append(
+                CountryMention(
+                    entry.key, (mention.start, mention.end), mention.first, entry.name_kind
+                )
+            )
+            for index in range(mention.first, mention.last + 1):
+                country_at[index] = entry.key
+    extraction.countries = list(dict.fromkeys(m.code for m in extraction.country_mentions))
+
+    known = {
+        key: (official.name_en, official.country, official.native_names.get(language, ""))
+        for key, official in gazetteer.officials.items()
+    }
+    officials = find_officials(tokens, text, arabic, mentions, country_at, known)
+    extraction.officials = _merge_officials(officials, extraction, tokens, sentence_of)
+
+    kinds = [_kind_at(tokens, i, arabic) for i in range(len(tokens))]
+    signing = [i for i, token in enumerate(tokens) if _is_signing(token)]
+    signing_sentences = sorted({sentence_of[i] for i in signing})
+    extraction.signing_spans = [sentences[i] for i in signing_sentences]
+
+    extraction.parties = _parties(extraction, sentence_of, signing_sentences)
+    extraction.place = _place_of_signing(extraction, sentence_of, signing_sentences)
+    _counts(extraction, tokens, kinds, text, arabic, sentences, sentence_of, signing_sentences)
+    _date_and_weekday(extraction, text, sentences, signing_sentences, published_on, arabic)
+    agreement_sentences = sorted(
+        set(signing_sentences) | {sentence_of[i] for i, kind in enumerate(kinds) if kind}
+    )
+    _sectors(extraction, text, sentences, agreement_sentences, arabic)
+    _itemised(extraction, tokens, kinds, text, arabic, sentences, sentence_of)
+    extraction.quotes = _quotes(text, extraction.officials)
+    return extraction
+
+
+def _sentence_index(tokens: list[Token], sentences: list[Span]) -> list[int]:
+    result, current = [], 0
+    for token in tokens:
+        while current + 1 < len(sentences) and token.start >= sentences[current][1]:
+            current += 1
+        result.append(current)
+    return result
+
+
+def _merge_officials(
+    officials: list[OfficialFinding],
+    extraction: Extraction,
+    tokens: list[Token],
+    sentence_of: list[int],
+) -> list[OfficialFinding]:
+    """One finding per person: the same folded name, or a known official's key."""
+    merged: dict[str, OfficialFinding] = {}
+    for official in sorted(officials, key=lambda o: o.first_token):
+        identity = official.key or fold(official.name_native)
+        for key, existing in merged.items():
+            if (official.key and existing.key == official.key) or (
+                not official.key and fold(official.name_native) in fold(existing.name_native)
+            ):
+                identity = key
+        if identity not in merged:
+            merged[identity] = official
+            continue
+        existing = merged[identity]
+        existing.spans.extend(official.spans)
+        existing.country = existing.country or official.country
+        if official.title and not existing.title:
+            existing.title, existing.role, existing.title_span = (
+                official.title,
+                official.role,
+                official.title_span,
+            )
+        existing.former = existing.former or official.former
+    for official in merged.values():
+        if official.country is None:
+            official.country = _nearest_country(official, extraction, tokens, sentence_of)
+    return [official for official in merged.values() if official.title or official.key]
+
+
+def _nearest_country(
+    official: OfficialFinding, extraction: Extraction, tokens: list[Token], sentence_of: list[int]
+) -> str | None:
+    best = None
+    token_at = {token.start: index for index, token in enumerate(tokens)}
+    for start, _end in official.spans:
+        index = token_at.get(start)
+        if index is None:
+            continue
+        for mention in extraction.country_mentions:
+            if sentence_of[mention.token] != sentence_of[index] or mention.token > index:
+                continue
+            distance = index - mention.token
+            if best is None or distance < best[0]:
+                best = (distance, mention.code)
+    return best[1] if best else None
+
+
+def _parties(extraction: Extraction, sentence_of: list[int], signing: list[int]) -> list[str]:
+    scores: Counter[str] = Counter()
+    in_signing = set(signing)
+    for mention in extraction.country_mentions:
+        scores[mention.code] += 3 if sentence_of[mention.token] in in_signing else 1
+    for official in extraction.officials:
+        if official.country:
+            scores[official.country] += 1
+    for place in extraction.place_mentions:
+        if not place.in_dateline and sentence_of[place.token] in in_signing:
+            scores[place.country] += 2
+    ranked = [code for code, _ in scores.most_common()]
+    return sorted(ranked[:2]) if len(ranked) >= 2 else []
+
+
+def _place_of_signing(
+    extraction: Extraction, sentence_of: list[int], signing: list[int]
+) -> PlaceMention | None:
+    candidates = [
+        place
+        for place in extraction.place_mentions
+        if not place.in_dateline and sentence_of[place.token] in set(signing)
+    ]
+    return candidates[0] if candidates else None
+
+
+def _counts(
+    extraction: Extraction,
+    tokens: list[Token],
+    kinds: list[tuple[str, int] | None],
+    text: str,
+    arabic: bool,
+    sentences: list[Span],
+    sentence_of: list[int],
+    signing: list[int],
+) -> None:
+    counts: list[CountFinding] = []
+    index = 0
+    while index < len(tokens):
+        kind = kinds[index]
+        if kind is None:
+            index += 1
+            continue
+        for gap in range(0, 3):
+            number = number_before(tokens, index - gap, text)
+            if number is None:
+                continue
+            value, first = number
+            between = [token.key for token in tokens[index - gap : index]]
+            if (
+                any(word in SCALE_WORDS for word in between)
+                or text[max(0, tokens[first].start - 1) : tokens[first].start] == "$"
+            ):
+                break
+            if value < 1 or (value >= 1900 and value <= 2100 and gap == 0 and not arabic):
+                break
+            qualifier, qualifier_first = qualifier_before(tokens, first)
+            after_noun = index + kind[1]
+            trailing, _ = qualifier_after(tokens, after_noun)
+            if qualifier == "exact" and trailing:
+                qualifier = trailing
+            span = (tokens[qualifier_first].start, tokens[after_noun - 1].end)
+            sentence = sentences[sentence_of[index]]
+            sentence_text = fold(text[sentence[0] : sentence[1]])
+            since = _since(text, sentence, tokens[first].start)
+            is_total = since is not None or any(
+                marker in f" {sentence_text} "
+                for marker in (lexicon.AR_TOTAL_MARKERS | lexicon.EN_TOTAL_MARKERS)
+            )
+            counts.append(CountFinding(value, qualifier, kind[0], span, since, is_total))
+            break
+        index += kind[1]
+    in_signing = set(signing)
+    event_counts = [c for c in counts if not c.is_total]
+    event_counts.sort(
+        key=lambda c: (sentence_of_char(sentences, c.span[0]) not in in_signing, c.span[0])
+    )
+    extraction.agreement_count = event_counts[0] if event_counts else None
+    totals = [c for c in counts if c.is_total]
+    extraction.total_count = totals[0] if totals else None
+
+
+def sentence_of_char(sentences: list[Span], position: int) -> int:
+    for index, (start, end) in enumerate(sentences):
+        if start <= position < end:
+            return index
+    return len(sentences) - 1
+
+
+def _since(text: str, sentence: Span, number_start: int) -> int | None:
+    """The year of "since 2004" / "منذ عام 2004", or of "in 2004 ... and since then"."""
+    body = text[sentence[0] : sentence[1]]
+    folded = fold(body)
+    if not re.search(r"\b(since|منذ)\b", folded):
+        return None
+    direct = re.search(r"(?:since|منذ)\s+(?:عام\s+|the\s+year\s+)?(\d{4})", folded)
+    if direct:
+        return int(direct.group(1))
+    before = [int(m.group()) for m in _YEAR.finditer(text[sentence[0] : number_start])]
+    return before[-1] if before else None
+
+
+def _date_and_weekday(
+    extraction: Extraction,
+    text: str,
+    sentences: list[Span],
+    signing: list[int],
+    published_on: datetime.date | None,
+    arabic: bool,
+) -> None:
+    order = signing or list(range(min(2, len(sentences))))
+    for index in order:
+        start, end = sentences[index]
+        body = fold(text[start:end])
+        explicit = _explicit_date(body, published_on)
+        if explicit and not extraction.signed_on:
+            extraction.signed_on = explicit
+        weekdays = lexicon.WEEKDAYS_AR if arabic else lexicon.WEEKDAYS_EN
+        for number, day in enumerate(weekdays, start=1):
+            match = re.search(
+                rf"(?:^|\s)(?:يوم\s+|مساء\s+|صباح\s+|on\s+|last\s+)?[وب]?{day}\b", body
+            )
+            if match and extraction.weekday is None:
+                extraction.weekday = lexicon.WEEKDAYS_EN[number - 1].capitalize()
+                if not extraction.signed_on and published_on is not None:
+                    delta = (published_on.isoweekday() - number) % 7
+                    extraction.signed_on = (
+                        published_on - datetime.timedelta(days=delta)
+                    ).isoformat()
+        if extraction.signed_on or extraction.weekday:
+            extraction.date_span = (start, end)
+            return
+
+
+def _explicit_date(body: str, published_on: datetime.date | None) -> str | None:
+    months = {**lexicon.MONTHS_EN, **lexicon.MONTHS_AR}
+    names = "|".join(sorted((re.escape(name) for name in months), key=len, reverse=True))
+    iso = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", body)
+    if iso:
+        return _valid(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    day_month = re.search(
+        rf"\b(\d{{1,2}})\s+(?:{names})(?:\s*/\s*(?:{names}))?\b(?:\s+(\d{{4}}))?", body
+    )
+    month_day = re.search(rf"\b({names})\s+(\d{{1,2}})\b(?:\s*,?\s*(\d{{4}}))?", body)
+    for match, day_group, month_group, year_group in (
+        (day_month, 1, None, 2),
+        (month_day, 2, 1, 3),
+    ):
+        if not match:
+            continue
+        if month_group is None:
+            month_name = re.search(rf"(?:{names})", match.group(0)).group(0)
+        else:
+            month_name = match.group(month_group)
+        month = months[month_name]
+        day = int(match.group(day_group))
+        year = int(match.group(year_group)) if match.group(year_group) else None
+        if year is None and published_on is not None:
+            year = published_on.year if month <= published_on.month else published_on.year - 1
+        if year is not None:
+            return _valid(year, month, day)
+    month_year = re.search(rf"\b(?:in\s+|في\s+)?({names})\s+(\d{{4}})\b", body)
+    if month_year:
+        return f"{int(month_year.group(2)):04d}-{months[month_year.group(1)]:02d}"
+    return None
+
+
+def _valid(year: int, month: int, day: int) -> str | None:
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _sectors(
+    extraction: Extraction, text: str, sentences: list[Span], chosen: list[int], arabic: bool
+) -> None:
+    found: dict[str, Span] = {}
+    for index in chosen:
+        start, end = sentences[index]
+        found.update(
+            {slug: span for slug, span in sectors_in(text, start, end).items() if slug not in found}
+        )
+    extraction.sectors = sorted(found)
+    extraction.sector_spans = found
+
+
+def sectors_in(text: str, start: int, end: int) -> dict[str, Span]:
+    """Sectors whose keywords occur in text[start:end], with the span of the first occurrence."""
+    tokens = tokenize(text[start:end])
+    keys = [token.key for token in tokens]
+    masked = set()
+    joined = " ".join(keys)
+    for phrase in lexicon.SECTOR_FALSE_FRIENDS:
+        for match in re.finditer(re.escape(phrase), joined):
+            masked.add(joined[: match.start()].count(" "))
+    found: dict[str, Span] = {}
+    for position, token in enumerate(tokens):
+        if position in masked:
+            continue
+        forms = (
+            [form for form, _ in arabic_prefix_forms(token.key)] if token.is_arabic else [token.key]
+        )
+        for form in forms:
+            for keyword, slug in lexicon.SECTOR_KEYWORDS_BY_WORD.get(form, ()):
+                words = keyword.split()
+                if slug in found or keys[position + 1 : position + len(words)] != words[1:]:
+                    continue
+                last = tokens[position + len(words) - 1]
+                found[slug] = (start + token.start, start + last.end)
+    return found
+
+
+_LIST_OPENERS = {"وهي", "هي", "منها", "بينها", "including", "namely"}
+_AR_ABOUT = [
+    ("في", "شان"),
+    ("بشان",),
+    ("حول",),
+    ("بخصوص",),
+    ("في", "مجال"),
+    ("في", "مجالات"),
+    ("لتعزيز",),
+    ("للتعاون", "في"),
+]
+_EN_ABOUT = {"on", "for", "to", "covering", "regarding", "concerning", "in"}
+_AR_MODIFIERS = {
+    "تعاون",
+    "مشترك",
+    "مشتركه",
+    "خاصه",
+    "خاص",
+    "جديده",
+    "جديد",
+    "ثنائيه",
+    "اطاريه",
+    "ثناييه",
+}
+_EN_MODIFIERS = {"cooperation", "new", "bilateral", "framework", "joint", "strategic", "special"}
+
+
+def _itemised(
+    extraction: Extraction,
+    tokens: list[Token],
+    kinds_at: list[tuple[str, int] | None],
+    text: str,
+    arabic: bool,
+    sentences: list[Span],
+    sentence_of: list[int],
+) -> None:
+    items: list[AgreementFinding] = []
+    seen: set[int] = set()
+    kinds: list[str] = []
+    index = 0
+    while index < len(tokens):
+        kind = kinds_at[index]
+        if kind is None:
+            index += 1
+            continue
+        kinds.append(kind[0])
+        after = index + kind[1]
+        while after < len(tokens) and tokens[after].key.removeprefix("و") in (
+            _AR_MODIFIERS if arabic else _EN_MODIFIERS
+        ):
+            after += 1
+        sentence = sentences[sentence_of[index]]
+        subject_start = None
+        if arabic:
+            for phrase in _AR_ABOUT:
+                keys = tuple(token.key for token in tokens[after : after + len(phrase)])
+                if keys == phrase:
+                    subject_start = after + len(phrase)
+                    break
+        elif (
+            after < len(tokens)
+            and tokens[after].key in _EN_ABOUT
+            and not (
+                tokens[after].key == "in"
+                and after + 1 < len(tokens)
+                and tokens[after + 1].text[:1].isupper()
+            )
+        ):
+            subject_start = after + 1
+        if subject_start is None and after < len(tokens) and tokens[after].key in _LIST_OPENERS:
+            subject_start = after + 1
+        if subject_start is not None and subject_start < len(tokens) and subject_start not in seen:
+            spans = _split_items(tokens, text, subject_start, sentence[1], arabic)
+            for item_start, item_end in spans:
+                subject = text[item_start:item_end].strip(" ،,.؛;")
+                if len(subject) < 3:
+                    continue
+                item_kind = _item_kind(subject, arabic) or kind[0]
+                items.append(
+                    AgreementFinding(
+                        item_kind,
+                        subject,
+                        (item_start, item_start + len(subject)),
+                        sorted(sectors_in(text, item_start, item_end)),
+                    )
+                )
+            last_end = spans[-1][1] if spans else tokens[subject_start].end
+            seen.update(i for i in range(subject_start, len(tokens)) if tokens[i].start < last_end)
+        index = after
+    extraction.agreements = items
+    extraction.kinds = sorted(set(kinds))
+
+
+def _item_kind(subject: str, arabic: bool) -> str | None:
+    subject_tokens = tokenize(subject)
+    for position in range(min(3, len(subject_tokens))):
+        kind = _kind_at(subject_tokens, position, arabic)
+        if kind:
+            return kind[0]
+    return None
+
+
+def _split_items(
+    tokens: list[Token], text: str, first: int, sentence_end: int, arabic: bool
+) -> list[Span]:
+    """A subject runs to the end of its clause; "X و Y" and "وتقديم …" (and + a verbal noun)
+    start a new item in Arabic, ", and a/an …" and "; " in English."""
+    end = sentence_end
+    clause = re.search(r"[.؛;]|،\s*(?:و|في|حيث)|\(", text[tokens[first].start : sentence_end])
+    if clause:
+        end = tokens[first].start + clause.start()
+    items, start = [], tokens[first].start
+    for position in range(first + 1, len(tokens)):
+        token = tokens[position]
+        if token.start >= end:
+            break
+        gap = text[tokens[position - 1].end : token.start]
+        boundary = False
+        if arabic:
+            boundary = (token.key == "و" and gap.strip() == "") or (
+                token.key.startswith("وت")
+                and len(token.key) >= 6
+                and not token.key.startswith("وتعاون")
+            )
+        else:
+            boundary = (gap.strip() in {",", ";"} and token.key in {"a", "an", "and"}) or (
+                token.key == "and"
+                and position + 1 < len(tokens)
+                and tokens[position + 1].key in {"a", "an"}
+            )
+        if boundary:
+            items.append((start, tokens[position - 1].end))
+            start = token.start + (
+                1 if arabic and token.key != "و" and token.key.startswith("و") else 0
+            )
+            if token.key in {"و", "and"}:
+                start = tokens[position + 1].start if position + 1 < len(tokens) else token.end
+    items.append((start, min(end, sentence_end)))
+    return [(a, b) for a, b in items if b > a]
+
+
+def _quotes(text: str, officials: list[OfficialFinding]) -> list[QuoteFinding]:
+    quotes = []
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if char not in QUOTES_OPEN or (
+            char == '"' and position > 0 and text[position - 1].isalnum()
+        ):
+            position += 1
+            continue
+        paragraph_end = text.find("\n", position)
+        paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+        close = -1
+        for index in range(position + 1, paragraph_end):
+            if text[index] in QUOTES_CLOSE:
+                close = index
+                break
+        end = close if close >= 0 else paragraph_end
+        words = text[position + 1 : end].split()
+        if len(words) >= 5:
+            span = (position + 1, end)
+            quotes.append(
+                QuoteFinding(text[span[0] : span[1]].strip(), span, _speaker(text, span, officials))
+            )
+        position = (close if close >= 0 else end) + 1
+    return quotes
+
+
+def _speaker(text: str, span: Span, officials: list[OfficialFinding]) -> OfficialFinding | None:
+    paragraph_start = text.rfind("\n", 0, span[0]) + 1
+    best = None
+    for official in officials:
+        for start, _end in official.spans:
+            if paragraph_start <= start < span[0] and (best is None or start > best[0]):
+                best = (start, official)
+    if best:
+        return best[1]
+    following = text[span[1] : span[1] + 120]
+    for official in officials:
+        for start, _end in official.spans:
+            if span[1] <= start < span[1] + len(following):
+                return official
+    return None

@@ -1,0 +1,403 @@
+"""Officials: known ones from the gazetteer, new ones from the titles written around names."""
+
+from dataclasses import dataclass, field
+
+from agreements.extraction import lexicon
+from agreements.extraction.mentions import Mention
+from agreements.extraction.tokens import Token, arabic_prefix_forms
+
+AR_STOP = {
+    "في",
+    "من",
+    "علي",
+    "عن",
+    "مع",
+    "الي",
+    "ان",
+    "قد",
+    "كان",
+    "هذا",
+    "هذه",
+    "التي",
+    "الذي",
+    "قال",
+    "وقال",
+    "صرح",
+    "اكد",
+    "واكد",
+    "خلال",
+    "يوم",
+    "امس",
+    "اليوم",
+    "مساء",
+    "صباح",
+    "بعد",
+    "قبل",
+    "حيث",
+    "لدي",
+    "عام",
+    "منذ",
+    "بين",
+    "او",
+    "ثم",
+    "كما",
+    "لكن",
+    "وهو",
+    "وهي",
+    "هو",
+    "هي",
+    "الذين",
+    "ذلك",
+    "تلك",
+    "حول",
+    "بشان",
+    "شان",
+    "اثناء",
+    "عبر",
+    "نحو",
+    "قايلا",
+    "قايله",
+    "السابق",
+    "السابقه",
+    "الحالي",
+    "الجديد",
+    "خليفه",
+    "حليف",
+    "وفقا",
+    "بحسب",
+    "حسب",
+}
+EN_PARTICLES = {
+    "de",
+    "da",
+    "del",
+    "della",
+    "di",
+    "bin",
+    "bint",
+    "al",
+    "el",
+    "van",
+    "von",
+    "la",
+    "le",
+    "ibn",
+    "abu",
+}
+EN_NOT_NAMES = {
+    "the",
+    "a",
+    "an",
+    "on",
+    "in",
+    "at",
+    "and",
+    "of",
+    "for",
+    "with",
+    "said",
+    "says",
+    "told",
+    "who",
+    "ministry",
+    "government",
+    "state",
+    "council",
+    "office",
+    "thursday",
+    "friday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "after",
+    "during",
+    "his",
+    "her",
+    "their",
+    "its",
+    "this",
+    "that",
+    "when",
+    "while",
+    "also",
+    "but",
+}
+QUOTES_OPEN = '"“«„'
+QUOTES_CLOSE = '"”»“'
+
+
+@dataclass
+class OfficialFinding:
+    name_native: str
+    name_en: str | None
+    key: str | None = None  # a known official's key in the gazetteer
+    country: str | None = None
+    title: str | None = None  # English, without the country: "Deputy Prime Minister"
+    role: str | None = None
+    former: bool = False
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    title_span: tuple[int, int] | None = None
+    first_token: int = 0
+
+
+def _title_at(tokens: list[Token], index: int, arabic: bool) -> tuple[int, str, str, str] | None:
+    """A title starting at token ``index``: (tokens it takes, role, English title, prefix)."""
+    titles = lexicon.AR_TITLES_BY_WORD if arabic else lexicon.EN_TITLES_BY_WORD
+    first_forms = arabic_prefix_forms(tokens[index].key) if arabic else [(tokens[index].key, "")]
+    for form, prefix in first_forms:
+        if prefix not in {"", "و", "ف", "ل", "ب"}:
+            continue
+        for phrase, role, title in titles.get(form, ()):
+            words = phrase.split()
+            following = [token.key for token in tokens[index + 1 : index + len(words)]]
+            if following == words[1:]:
+                return len(words), role, title, prefix
+    return None
+
+
+def _separated_by_space(text: str, left: Token, right: Token) -> bool:
+    return text[left.end : right.start] in {" ", "\u00a0", "-", "'"}
+
+
+def _arabic_name_after(
+    tokens: list[Token], index: int, text: str, taken: set[int]
+) -> tuple[int, int] | None:
+    """Name tokens starting at ``index`` (possibly in quotes): (first, last) inclusive."""
+    if index >= len(tokens):
+        return None
+    gap = text[tokens[index - 1].end : tokens[index].start] if index > 0 else ""
+    quoted = any(mark in gap for mark in QUOTES_OPEN)
+    last = None
+    for position in range(index, min(index + 4, len(tokens))):
+        token = tokens[position]
+        if position in taken or token.key in AR_STOP or token.key.isdigit() or not token.is_arabic:
+            break
+        if position > index:
+            between = text[tokens[position - 1].end : token.start]
+            if between.strip():
+                break
+        last = position
+        if quoted and any(mark in text[token.end : token.end + 2] for mark in QUOTES_CLOSE):
+            break
+    if last is None:
+        return None
+    if not quoted and last == index:
+        return None  # one bare word after a title is too often not a name
+    return index, last
+
+
+def _english_name_after(
+    tokens: list[Token], index: int, text: str, taken: set[int]
+) -> tuple[int, int] | None:
+    last = None
+    for position in range(index, min(index + 5, len(tokens))):
+        token = tokens[position]
+        capital = token.text[:1].isupper()
+        particle = token.key in EN_PARTICLES and position > index
+        if position in taken or token.key in EN_NOT_NAMES or not (capital or particle):
+            break
+        if position > index and not _separated_by_space(text, tokens[position - 1], token):
+            break
+        last = position
+    if last is None or (last == index and not tokens[index].text[:1].isupper()):
+        return None
+    while last > index and tokens[last].key in EN_PARTICLES:
+        last -= 1
+    return index, last
+
+
+def _english_name_before(
+    tokens: list[Token], end: int, text: str, taken: set[int]
+) -> tuple[int, int] | None:
+    """Capitalised tokens ending at ``end`` (inclusive), as in "Delcy Rodríguez, the ..."."""
+    first = None
+    for position in range(end, max(end - 4, -1), -1):
+        token = tokens[position]
+        if position in taken or token.key in EN_NOT_NAMES:
+            break
+        if not (token.text[:1].isupper() or (token.key in EN_PARTICLES and position < end)):
+            break
+        if position < end and not _separated_by_space(text, token, tokens[position + 1]):
+            break
+        first = position
+    if first is None or first == end:
+        return None  # a name is at least two capitalised words here
+    return first, end
+
+
+def find_officials(
+    tokens: list[Token],
+    text: str,
+    arabic: bool,
+    mentions: list[Mention],
+    country_at: dict[int, str],
+    known_names: dict[str, tuple[str, str, str]],
+) -> list[OfficialFinding]:
+    """Officials with their titles. ``country_at`` maps a token index to the country an adjective
+    or name there stands for; ``known_names`` maps a gazetteer official key to (name_en, country,
+    native name)."""
+    taken = {
+        i
+        for m in mentions
+        if any(e.kind in {"country", "place"} for e in m.entries)
+        for i in range(m.first, m.last + 1)
+    }
+    findings: list[OfficialFinding] = []
+
+    for mention in mentions:
+        officials = [entry for entry in mention.entries if entry.kind == "official"]
+        if officials:
+            key = officials[0].key
+            name_en, country, _native = known_names[key]
+            findings.append(
+                OfficialFinding(
+                    name_native=text[mention.start : mention.end],
+                    name_en=name_en,
+                    key=key,
+                    country=country,
+                    spans=[(mention.start, mention.end)],
+                    first_token=mention.first,
+                )
+            )
+
+    index = 0
+    while index < len(tokens):
+        title = _title_at(tokens, index, arabic)
+        if title is None:
+            index += 1
+            continue
+        length, role, english_title, _prefix = title
+        after = index + length
+        title_end = tokens[after - 1].end
+        # وزير الخارجية / minister of ...; then the country adjective; then "former".
+        if arabic and role == "minister" and after < len(tokens):
+            ministry = lexicon.AR_MINISTRIES.get(tokens[after].key)
+            if ministry:
+                english_title, after = ministry, after + 1
+                title_end = tokens[after - 1].end
+        country = None
+        former = index > 0 and tokens[index - 1].key in lexicon.EN_FORMER
+        for _ in range(2):
+            if after < len(tokens) and after in country_at:
+                country = country_at[after]
+                while after < len(tokens) and after in country_at and country_at[after] == country:
+                    after += 1
+                title_end = tokens[after - 1].end
+            if after < len(tokens) and tokens[after].key in lexicon.AR_FORMER:
+                former, after = True, after + 1
+        if not arabic:
+            before = index - 1
+            if before >= 0 and tokens[before].key == "s" and before - 1 in country_at:
+                country = country_at[before - 1]
+            elif before >= 0 and before in country_at:
+                country = country_at[before]
+            if after + 1 < len(tokens) and tokens[after].key == "of" and after + 1 in country_at:
+                country = country_at[after + 1]
+                after += 2
+                while after < len(tokens) and after in country_at:
+                    after += 1
+        span = (tokens[index].start, title_end)
+        name = (_arabic_name_after if arabic else _english_name_after)(tokens, after, text, taken)
+        if name is None and arabic:
+            name = _quoted_name_before(tokens, index, text, taken)
+        if name is None and not arabic:
+            name = _english_name_after_comma(tokens, after, text, taken)
+            if name is None:
+                name = _comma_name_before(tokens, index, text, taken)
+        if name is not None:
+            first, last = name
+            native = text[tokens[first].start : tokens[last].end]
+            findings.append(
+                OfficialFinding(
+                    name_native=native,
+                    name_en=None if arabic else native,
+                    country=country,
+                    title=english_title,
+                    role=role,
+                    former=former,
+                    spans=[(tokens[first].start, tokens[last].end)],
+                    title_span=span,
+                    first_token=first,
+                )
+            )
+            taken.update(range(first, last + 1))
+        index = after if after > index else index + 1
+    return findings
+
+
+def _quoted_name_before(
+    tokens: list[Token], title_index: int, text: str, taken: set[int]
+) -> tuple[int, int] | None:
+    """'"نيكولاس مادورو" الرئيس الفنزويلي' and 'ديلسي رودريغيز، نائبة الرئيس': the name before."""
+    if title_index == 0:
+        return None
+    gap = text[tokens[title_index - 1].end : tokens[title_index].start]
+    quoted = any(mark in gap for mark in QUOTES_CLOSE)
+    if not quoted and "،" not in gap and "," not in gap:
+        return None
+    last = title_index - 1
+    first = None
+    for position in range(last, max(last - 4, -1), -1):
+        token = tokens[position]
+        if position in taken or token.key in AR_STOP or not token.is_arabic:
+            break
+        if position < last and text[token.end : tokens[position + 1].start].strip():
+            break
+        first = position
+        opening = text[max(0, token.start - 2) : token.start]
+        if quoted and any(mark in opening for mark in QUOTES_OPEN):
+            break
+    if first is None or (first == last and not quoted):
+        return None
+    if quoted:
+        opening = text[max(0, tokens[first].start - 2) : tokens[first].start]
+        if not any(mark in opening for mark in QUOTES_OPEN):
+            return None
+    return first, last
+
+
+def _english_name_after_comma(
+    tokens: list[Token], after: int, text: str, taken: set[int]
+) -> tuple[int, int] | None:
+    """ "the president of Venezuela, Nicolás Maduro"."""
+    if (
+        after < len(tokens)
+        and after > 0
+        and text[tokens[after - 1].end : tokens[after].start].strip() == ","
+    ):
+        return _english_name_after(tokens, after, text, taken)
+    return None
+
+
+def _comma_name_before(
+    tokens: list[Token], title_index: int, text: str, taken: set[int]
+) -> tuple[int, int] | None:
+    """ "Dmitry Chernyshenko, Russia's deputy prime minister": the name before the comma."""
+    position = title_index - 1
+    skipped = 0
+    while (
+        position >= 0
+        and skipped < 3
+        and text[tokens[position].end : tokens[position + 1].start].strip() != ","
+    ):
+        if tokens[position].key not in {"the", "s"} and position not in taken:
+            break
+        position -= 1
+        skipped += 1
+    if position < 0 or text[tokens[position].end : tokens[position + 1].start].strip() != ",":
+        return None
+    return _english_name_before(tokens, position, text, taken)
