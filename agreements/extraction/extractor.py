@@ -277,6 +277,7 @@ def extract(
         for key, official in gazetteer.officials.items()
     }
     officials = find_officials(tokens, text, arabic, mentions, country_at, known)
+    _drop_countries_in_names(extraction, officials, country_at)
     extraction.officials = _merge_officials(officials, extraction, tokens, sentence_of)
 
     kinds = [_kind_at(tokens, i, arabic) for i in range(len(tokens))]
@@ -304,6 +305,23 @@ def _sentence_index(tokens: list[Token], sentences: list[Span]) -> list[int]:
             current += 1
         result.append(current)
     return result
+
+
+def _drop_countries_in_names(
+    extraction: Extraction, officials: list[OfficialFinding], country_at: dict[int, str]
+) -> None:
+    """A country word inside a person's name is the name: السوداني in محمد شياع السوداني,
+    جورجيا in جورجيا ميلوني."""
+    spans = [span for official in officials for span in official.spans]
+
+    def inside(mention: CountryMention) -> bool:
+        return any(start <= mention.span[0] and mention.span[1] <= end for start, end in spans)
+
+    dropped = [mention for mention in extraction.country_mentions if inside(mention)]
+    extraction.country_mentions = [m for m in extraction.country_mentions if not inside(m)]
+    for mention in dropped:
+        country_at.pop(mention.token, None)
+    extraction.countries = list(dict.fromkeys(m.code for m in extraction.country_mentions))
 
 
 def _merge_officials(
@@ -343,19 +361,32 @@ def _merge_officials(
 def _nearest_country(
     official: OfficialFinding, extraction: Extraction, tokens: list[Token], sentence_of: list[int]
 ) -> str | None:
-    best = None
+    """The country of an official whose title names none: the closest country mentioned before
+    the name in its sentence, else the place in that sentence, else the closest before it."""
     token_at = {token.start: index for index, token in enumerate(tokens)}
-    for start, _end in official.spans:
-        index = token_at.get(start)
-        if index is None:
-            continue
-        for mention in extraction.country_mentions:
-            if sentence_of[mention.token] != sentence_of[index] or mention.token > index:
-                continue
-            distance = index - mention.token
-            if best is None or distance < best[0]:
-                best = (distance, mention.code)
-    return best[1] if best else None
+    positions = [token_at[start] for start, _end in official.spans if start in token_at]
+    for rule in ("sentence", "place", "text"):
+        best = None
+        for index in positions:
+            if rule == "place":
+                candidates = [
+                    (abs(index - place.token), place.country)
+                    for place in extraction.place_mentions
+                    if not place.in_dateline and sentence_of[place.token] == sentence_of[index]
+                ]
+            else:
+                candidates = [
+                    (index - mention.token, mention.code)
+                    for mention in extraction.country_mentions
+                    if mention.token < index
+                    and (rule == "text" or sentence_of[mention.token] == sentence_of[index])
+                ]
+            for candidate in candidates:
+                if best is None or candidate[0] < best[0]:
+                    best = candidate
+        if best:
+            return best[1]
+    return None
 
 
 def _parties(extraction: Extraction, sentence_of: list[int], signing: list[int]) -> list[str]:
@@ -451,7 +482,7 @@ def _since(text: str, sentence: Span, number_start: int) -> int | None:
     """The year of "since 2004" / "منذ عام 2004", or of "in 2004 ... and since then"."""
     body = text[sentence[0] : sentence[1]]
     folded = fold(body)
-    if not re.search(r"\b(since|منذ)\b", folded):
+    if not re.search(r"\bsince\b|(?<!\S)[وف]?منذ(?!\S)", folded):
         return None
     direct = re.search(r"(?:since|منذ)\s+(?:عام\s+|the\s+year\s+)?(\d{4})", folded)
     if direct:
@@ -553,11 +584,10 @@ def sectors_in(text: str, start: int, end: int) -> dict[str, Span]:
     joined = " ".join(keys)
     for phrase in lexicon.SECTOR_FALSE_FRIENDS:
         for match in re.finditer(re.escape(phrase), joined):
-            masked.add(joined[: match.start()].count(" "))
+            first = joined[: match.start()].count(" ")
+            masked.update(range(first, first + len(phrase.split())))
     found: dict[str, Span] = {}
     for position, token in enumerate(tokens):
-        if position in masked:
-            continue
         forms = (
             [form for form, _ in arabic_prefix_forms(token.key)] if token.is_arabic else [token.key]
         )
@@ -566,6 +596,8 @@ def sectors_in(text: str, start: int, end: int) -> dict[str, Span]:
                 words = keyword.split()
                 if slug in found or keys[position + 1 : position + len(words)] != words[1:]:
                     continue
+                if len(words) == 1 and position in masked:
+                    continue  # "intelligence" in "artificial intelligence"
                 last = tokens[position + len(words) - 1]
                 found[slug] = (start + token.start, start + last.end)
     return found
@@ -741,11 +773,19 @@ def _quotes(text: str, officials: list[OfficialFinding]) -> list[QuoteFinding]:
 
 
 def _speaker(text: str, span: Span, officials: list[OfficialFinding]) -> OfficialFinding | None:
+    """The official named last before the quote in its paragraph (by full name, or by surname
+    alone as in "Putin said"), else the first named just after it."""
     paragraph_start = text.rfind("\n", 0, span[0]) + 1
     best = None
+    before = text[paragraph_start : span[0]]
+    folded_tokens = [(paragraph_start + t.start, t.key) for t in tokenize(before)]
     for official in officials:
         for start, _end in official.spans:
             if paragraph_start <= start < span[0] and (best is None or start > best[0]):
+                best = (start, official)
+        surname = fold(official.name_native).split()[-1:]
+        for start, key in folded_tokens:
+            if surname and key.endswith(surname[0]) and (best is None or start > best[0]):
                 best = (start, official)
     if best:
         return best[1]

@@ -103,6 +103,14 @@ AR_TITLES = [
     ("وزير", "minister", "Minister"),
     ("وزيره", "minister", "Minister"),
     ("نايب وزير", "minister", "Deputy Minister"),
+    ("رئيس الدولة", "head_of_state", "President"),
+    ("نظيره", "counterpart", "counterpart"),
+    ("نظيرته", "counterpart", "counterpart"),
+    ("نظيرها", "counterpart", "counterpart"),
+    ("رئيس الدولة", "head_of_state", "President"),
+    ("نظيره", "counterpart", "counterpart"),
+    ("نظيرته", "counterpart", "counterpart"),
+    ("نظيرها", "counterpart", "counterpart"),
 ]
 # Ministries after وزير/وزير ال...: the English title of their minister.
 AR_MINISTRIES = {
@@ -166,6 +174,8 @@ EN_TITLES = [
     ("sultan", "head_of_state", "Sultan"),
     ("chancellor", "head_of_government", "Chancellor"),
     ("speaker", "legislator", "Speaker"),
+    ("counterpart", "counterpart", "counterpart"),
+    ("counterpart", "counterpart", "counterpart"),
 ]
 EN_FORMER = {"former", "late", "ex"}
 
@@ -199,7 +209,7 @@ SECTORS: dict[str, tuple[list[str], list[str]]] = {
     "gas": (["natural gas", "gas", "lng", "gas pipeline"], ["غاز", "الغاز"]),
     "energy": (
         ["energy", "electricity", "power plant", "power plants", "renewable"],
-        ["طاقه", "كهرباء", "متجدده"],
+        ["طاقه", "كهرباء", "متجدده", "كهربائي", "الربط الكهربائي"],
     ),
     "nuclear": (["nuclear", "atomic"], ["نووي", "نوويه", "ذري", "ذريه"]),
     "trade": (
@@ -272,8 +282,15 @@ SECTORS: dict[str, tuple[list[str], list[str]]] = {
         ["نقل", "سكك الحديد", "طيران", "موانئ", "ملاحه", "مترو"],
     ),
     "technology": (
-        ["technology", "technologies", "technological", "innovation", "digital"],
-        ["تكنولوجيا", "تكنولوجي", "تقنيه", "تقنيات", "تقني"],
+        [
+            "technology",
+            "technologies",
+            "technological",
+            "innovation",
+            "digital",
+            "artificial intelligence",
+        ],
+        ["تكنولوجيا", "تكنولوجي", "تقنيه", "تقنيات", "تقني", "الذكاء الاصطناعي"],
     ),
     "telecommunications": (["telecommunications", "telecom", "5g", "internet"], ["اتصالات"]),
     "space": (["space", "satellite", "satellites"], ["فضاء", "فضايي", "اقمار صناعيه", "الفضاء"]),
@@ -356,8 +373,18 @@ MONTHS_AR = {
 # "since" for totals over a period.
 EN_SINCE = {"since"}
 AR_SINCE = {"منذ"}
-EN_TOTAL_MARKERS = {"so far", "to date", "in total", "altogether", "over the years", "in all"}
-AR_TOTAL_MARKERS = {"حتى الان", "اجمالي", "مجموع", "حتي الان"}
+EN_TOTAL_MARKERS = {
+    "so far",
+    "to date",
+    "in total",
+    "altogether",
+    "over the years",
+    "in all",
+    "over the past",
+    "in recent years",
+    "over the last",
+}
+AR_TOTAL_MARKERS = {"حتى الان", "اجمالي", "مجموع", "حتي الان", "خلال السنوات", "في السنوات الاخيرة"}
 
 
 def _folded() -> None:

@@ -6,39 +6,50 @@ from agreements.extraction.gazetteer import AMBIGUOUS_NAMES, Entry, Gazetteer
 from agreements.extraction.tokens import Token, adjective_stems, arabic_prefix_forms, letters_offset
 
 # Words before a country name that make an ambiguous one (مالي "financial") a country.
-COUNTRY_MARKERS = {
-    "دوله",
-    "جمهوريه",
-    "حكومه",
-    "شعب",
-    "عاصمه",
-    "سلطنه",
-    "مملكه",
-    "بين",
-    "مع",
-    "الي",
-    "الى",
-    "republic",
-    "government",
-    "state",
-    "between",
-    "with",
-    "to",
-    "of",
-    "and",
-    "visit",
-    "in",
-    "the",
-    "for",
-    "from",
-    "on",
-    "by",
-    "at",
-    "as",
-    "that",
-    "said",
-    "told",
-}
+COUNTRY_MARKERS = set(
+    [
+        "دوله",
+        "جمهوريه",
+        "حكومه",
+        "شعب",
+        "عاصمه",
+        "سلطنه",
+        "مملكه",
+        "بين",
+        "مع",
+        "الي",
+        "امير",
+        "اماره",
+        "رييس",
+        "ملك",
+        "سلطان",
+        "وزير",
+        "سفير",
+        "ولي",
+        "شيخ",
+        "حاكم",
+        "republic",
+        "government",
+        "state",
+        "between",
+        "with",
+        "to",
+        "of",
+        "and",
+        "visit",
+        "in",
+        "the",
+        "for",
+        "from",
+        "on",
+        "by",
+        "at",
+        "as",
+        "that",
+        "said",
+        "told",
+    ]
+)
 COUNTRY_FOLLOWERS = {"و", "and", "'s", "s"}
 # Words that make المغرب the sunset prayer and قطر a diameter.
 FALSE_FRIEND_CONTEXT = {"صلاه", "اذان", "وقت", "بعد", "قبل", "نصف", "قطرها", "michael"}
@@ -131,13 +142,19 @@ def is_false_friend(tokens: list[Token], mention: Mention, code: str, text: str)
         if not raw[:1].isupper():
             return True
         previous = tokens[mention.first - 1] if mention.first > 0 else None
-        next_to_name = (
+        following = tokens[mention.last + 1] if mention.last + 1 < len(tokens) else None
+        after_first_name = (
             previous is not None
             and previous.text[:1].isupper()
             and before not in COUNTRY_MARKERS
             and text[previous.end : mention.start] == " "
         )
-        return next_to_name
+        before_surname = (
+            following is not None
+            and following.text[:1].isupper()
+            and text[mention.end : following.start] == " "
+        )
+        return after_first_name or before_surname
     marked = (
         before.removeprefix("و") in COUNTRY_MARKERS
         or mention.prefix in {"و", "ل", "ب"}

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from agreements.extraction import lexicon
 from agreements.extraction.mentions import Mention
 from agreements.extraction.tokens import Token, arabic_prefix_forms
+from agreements.text import fold
 
 AR_STOP = {
     "في",
@@ -136,6 +137,56 @@ EN_NOT_NAMES = {
     "also",
     "but",
 }
+AR_HONORIFICS = {
+    fold(word)
+    for word in (
+        "الأمير",
+        "الشيخ",
+        "السيد",
+        "السيدة",
+        "الدكتور",
+        "الدكتورة",
+        "المهندس",
+        "الجنرال",
+        "اللواء",
+        "الفريق",
+        "المشير",
+        "سمو",
+        "الملكة",
+    )
+}
+AR_CONNECTORS = {fold(word) for word in ("بن", "بنت", "آل", "عبد", "أبو", "ابن", "ولد")}
+# Words that follow a name and are no part of it: verbs of meeting and saying, "his counterpart".
+AR_NAME_ENDERS = {
+    fold(word)
+    for word in (
+        "استقبل",
+        "يستقبل",
+        "التقى",
+        "يلتقي",
+        "بحث",
+        "يبحث",
+        "أكد",
+        "أعلن",
+        "وقع",
+        "زار",
+        "يزور",
+        "يرافقه",
+        "نظيره",
+        "نظيرته",
+        "ونظيره",
+        "ونظيرته",
+        "اليوم",
+        "أمس",
+        "إن",
+        "أن",
+        "الذي",
+        "التي",
+        "خلال",
+        "عقب",
+        "بعد",
+    )
+}
 QUOTES_OPEN = '"“«„'
 QUOTES_CLOSE = '"”»“'
 
@@ -174,30 +225,57 @@ def _separated_by_space(text: str, left: Token, right: Token) -> bool:
 
 
 def _arabic_name_after(
-    tokens: list[Token], index: int, text: str, taken: set[int]
+    tokens: list[Token], index: int, text: str, blocked: set[int], adjectives: set[int]
 ) -> tuple[int, int] | None:
-    """Name tokens starting at ``index`` (possibly in quotes): (first, last) inclusive."""
+    """Name tokens after a title (possibly in quotes, after honorifics such as الشيخ):
+    (first, last) inclusive. At most three parts; بن, آل, عبد and أبو join the next word."""
+    while index < len(tokens) and tokens[index].key in AR_HONORIFICS:
+        index += 1
     if index >= len(tokens):
         return None
     gap = text[tokens[index - 1].end : tokens[index].start] if index > 0 else ""
     quoted = any(mark in gap for mark in QUOTES_OPEN)
-    last = None
-    for position in range(index, min(index + 4, len(tokens))):
+    if gap.strip(" \u00a0" + QUOTES_OPEN):
+        return None  # a comma or a full stop: the name does not follow the title
+    last, parts, position = None, 0, index
+    while position < len(tokens) and parts < 3:
         token = tokens[position]
-        if position in taken or token.key in AR_STOP or token.key.isdigit() or not token.is_arabic:
+        if position > index and text[tokens[position - 1].end : token.start].strip():
             break
-        if position > index:
-            between = text[tokens[position - 1].end : token.start]
-            if between.strip():
-                break
-        last = position
-        if quoted and any(mark in text[token.end : token.end + 2] for mark in QUOTES_CLOSE):
+        if token.key in AR_STOP or token.key in AR_NAME_ENDERS or token.key.isdigit():
             break
-    if last is None:
-        return None
-    if not quoted and last == index:
+        if _title_at(tokens, position, True) is not None:
+            break
+        if not token.is_arabic or (position == index and position in adjectives):
+            break
+        if position in blocked and not (
+            position == index and _name_like(tokens, position + 1, text, blocked)
+        ):
+            break  # a country or place, unless a name starts with it (جورجيا ميلوني)
+        if (
+            position > index
+            and len(token.text) >= 4
+            and token.text.endswith(("ه", "ها", "هم", "هما"))
+        ):
+            break  # a pronoun suffix: ضيفه "his guest" follows the name
+        if token.key in AR_CONNECTORS and position + 1 < len(tokens):
+            position += 1
+        last, parts, position = position, parts + 1, position + 1
+        if quoted and any(
+            mark in text[tokens[last].end : tokens[last].end + 2] for mark in QUOTES_CLOSE
+        ):
+            break
+    if last is None or (not quoted and parts == 1):
         return None  # one bare word after a title is too often not a name
     return index, last
+
+
+def _name_like(tokens: list[Token], position: int, text: str, blocked: set[int]) -> bool:
+    if position >= len(tokens) or position in blocked:
+        return False
+    token = tokens[position]
+    joined = not text[tokens[position - 1].end : token.start].strip()
+    return joined and token.is_arabic and token.key not in AR_STOP
 
 
 def _english_name_after(
@@ -250,12 +328,18 @@ def find_officials(
     """Officials with their titles. ``country_at`` maps a token index to the country an adjective
     or name there stands for; ``known_names`` maps a gazetteer official key to (name_en, country,
     native name)."""
+    adjectives = {
+        i
+        for m in mentions
+        if any(e.kind == "country" and e.name_kind == "adjective" for e in m.entries)
+        for i in range(m.first, m.last + 1)
+    }
     taken = {
         i
         for m in mentions
-        if any(e.kind in {"country", "place"} for e in m.entries)
+        if any(e.kind in {"country", "place", "official"} for e in m.entries)
         for i in range(m.first, m.last + 1)
-    }
+    } - adjectives
     findings: list[OfficialFinding] = []
 
     for mention in mentions:
@@ -311,7 +395,10 @@ def find_officials(
                 while after < len(tokens) and after in country_at:
                     after += 1
         span = (tokens[index].start, title_end)
-        name = (_arabic_name_after if arabic else _english_name_after)(tokens, after, text, taken)
+        if arabic:
+            name = _arabic_name_after(tokens, after, text, taken, adjectives)
+        else:
+            name = _english_name_after(tokens, after, text, taken | adjectives)
         if name is None and arabic:
             name = _quoted_name_before(tokens, index, text, taken)
         if name is None and not arabic:
@@ -336,7 +423,20 @@ def find_officials(
             )
             taken.update(range(first, last + 1))
         index = after if after > index else index + 1
-    return findings
+    return _resolve_counterparts(findings)
+
+
+def _resolve_counterparts(findings: list[OfficialFinding]) -> list[OfficialFinding]:
+    """ "His Iranian counterpart Masoud Pezeshkian" holds the office of the official before him."""
+    resolved = []
+    for finding in sorted(findings, key=lambda f: f.first_token):
+        if finding.role == "counterpart":
+            previous = next((f for f in reversed(resolved) if f.title), None)
+            if previous is None:
+                continue
+            finding.role, finding.title = previous.role, previous.title
+        resolved.append(finding)
+    return resolved
 
 
 def _quoted_name_before(
