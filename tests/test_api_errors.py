@@ -27,7 +27,7 @@ pytestmark = pytest.mark.usefixtures("seed")
         ("officials", {"role": "king"}, "role", "Select a valid choice"),
         ("countries", {"has_agreements": "maybe"}, "has_agreements", "Use true or false."),
         ("events", {"after": "2024-00"}, "after", "month 0 does not exist"),
-        ("sources", {"published_after": "2024-11"}, "published_after", "Enter a valid date"),
+        ("sources", {"published_after": "2024-13"}, "published_after", "month 13 does not exist"),
         ("relations", {"country": "Russia"}, "country", "is not an ISO 3166-1 alpha-2 code"),
     ],
 )

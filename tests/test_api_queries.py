@@ -95,7 +95,9 @@ MAKERS = {
     "sources": lambda n: SourceFactory(review_state=PUBLISHED).countries_mentioned.add(
         country("VE"), country("RU")
     ),
-    "citations": lambda n: CitationFactory(source__review_state=PUBLISHED),
+    "citations": lambda n: CitationFactory(
+        source__review_state=PUBLISHED, agreement__review_state=PUBLISHED
+    ),
     "relations": _relation,
 }
 

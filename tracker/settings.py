@@ -135,6 +135,11 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
         "agreements.api.csv.CSVRenderer",
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "agreements.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "URL_FIELD_NAME": "href",
     "UNICODE_JSON": True,

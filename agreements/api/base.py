@@ -4,12 +4,14 @@ visibility of drafts, strict query strings, ETags."""
 import copy
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
@@ -26,6 +28,18 @@ def django_errors_to_api(error: DjangoValidationError) -> dict[str, list[str]]:
     for field, messages in error.message_dict.items():
         errors.setdefault(FIELD_ALIASES.get(field, field), []).extend(messages)
     return errors
+
+
+class StrictKeysMixin:
+    """A key the representation does not have is a 400 naming it (a typo must not be ignored);
+    nested rows (names, signatories) use this too."""
+
+    def to_internal_value(self, data: Any) -> dict:
+        if isinstance(data, Mapping):
+            unknown = [name for name in data if name not in self.fields]
+            if unknown:
+                raise ValidationError({str(name)[:60]: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
 
 
 class StrictModelSerializer(serializers.ModelSerializer):
@@ -129,6 +143,11 @@ def replace_children(
         manager.model.objects.create(**parent, **row)
 
 
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
 class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = (
@@ -172,16 +191,51 @@ class ETagMixin:
         if header is None or header.strip() == "*":
             return
         current = etag_of(self.get_serializer(instance).data)
-        offered = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+        # If-Match compares strongly: a weak tag (W/"...") never matches.
+        offered = [tag.strip() for tag in header.split(",")]
         if current not in offered:
             raise PreconditionFailed()
 
+    @transaction.atomic
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        self.check_if_match(self.get_object())
-        response = super().update(request, *args, **kwargs)
+        self.lock_and_check()
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        response = Response(self.fresh_representation(serializer.instance))
         response["ETag"] = etag_of(response.data)
         return response
 
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        data = self.fresh_representation(serializer.instance)
+        return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": etag_of(data)})
+
+    def fresh_representation(self, instance: models.Model) -> dict:
+        # Read back through get_queryset(): the same prefetching as a GET, not a query per row.
+        return self.get_serializer(self.get_queryset().get(pk=instance.pk)).data
+
+    def lock_and_check(self) -> None:
+        """Lock the row for the rest of the transaction, then compare If-Match: a concurrent
+        writer waits for the lock and then sees the new ETag."""
+        instance = self.get_object()
+        type(instance).objects.select_for_update().filter(pk=instance.pk).exists()
+        self.check_if_match(instance)
+
+    @transaction.atomic
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        self.check_if_match(self.get_object())
-        return super().destroy(request, *args, **kwargs)
+        self.lock_and_check()
+        try:
+            with transaction.atomic():
+                return super().destroy(request, *args, **kwargs)
+        except (ProtectedError, RestrictedError) as error:
+            blockers = Counter(
+                record._meta.verbose_name_plural for record in error.protected_objects
+            )
+            listed = ", ".join(f"{count} {name}" for name, count in sorted(blockers.items()))
+            raise Conflict(
+                f"This record cannot be deleted while other records refer to it: {listed}."
+            ) from error

@@ -33,11 +33,10 @@ def flatten(value: Any, prefix: str = "") -> dict[str, str]:
     if isinstance(value, list):
         if all(not isinstance(item, Mapping | list) for item in value):
             return {prefix: SEPARATOR.join(_cell(item) for item in value)}
-        columns: dict[str, list[str]] = {}
-        for item in value:
-            for key, cell in flatten(item, prefix).items():
-                columns.setdefault(key, []).append(cell)
-        return {key: SEPARATOR.join(cells) for key, cells in columns.items()}
+        rows = [flatten(item, prefix) for item in value]
+        keys = list(dict.fromkeys(key for row in rows for key in row))
+        # Every item fills every column, so that the n-th values of each column line up.
+        return {key: SEPARATOR.join(row.get(key, "") for row in rows) for key in keys}
     return {prefix or "value": _cell(value)}
 
 

@@ -50,7 +50,9 @@ class EmbeddedRelatedField(serializers.RelatedField):
         names = {"model": model._meta.verbose_name, "lookup": self.lookup}
         if isinstance(key, bool) or not isinstance(key, str | int) or key == "":
             self.fail("invalid", **names)
-        if self.lookup == "id" and not (isinstance(key, int) or key.isdigit()):
+        if self.lookup == "id" and not (isinstance(key, int) or (key.isascii() and key.isdigit())):
+            self.fail("invalid", **names)
+        if self.lookup != "id" and (not isinstance(key, str) or "\x00" in key or len(key) > 100):
             self.fail("invalid", **names)
         if self.lookup == "code":
             key = key.upper()

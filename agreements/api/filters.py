@@ -103,6 +103,23 @@ def country_code_filter(field_name: str = "country") -> filters.CharFilter:
     )
 
 
+@extend_schema_field(PARTIAL_DATE_SCHEMA)
+class DayRangeFilter(filters.Filter):
+    """A (partial) date against a full-date column: published_after=2024 is from 1 January."""
+
+    field_class = PartialDateFormField
+
+    def __init__(self, *args: Any, bound: str, **kwargs: Any) -> None:
+        self.bound = bound
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset: QuerySet, value: PartialDate | None) -> QuerySet:
+        if value is None:
+            return queryset
+        day = value.start if self.bound == "start" else value.end
+        return queryset.filter(**{f"{self.field_name}__{self.lookup_expr}": day})
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(filters.ModelChoiceFilter):
     """A record by id; the error names the parameter when there is none such."""
@@ -216,7 +233,10 @@ class AgreementFilter(CitedFilterSet):
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         own = models.Agreement.objects.full_text(value).filter(pk=OuterRef("pk"))
-        cited = models.Citation.objects.full_text(value).filter(agreement=OuterRef("pk"))
+        sources = models.Source.objects.visible_to(self.request.user)
+        cited = models.Citation.objects.full_text(value).filter(
+            agreement=OuterRef("pk"), source__in=sources
+        )
         return queryset.filter(Q(Exists(own)) | Q(Exists(cited)))
 
 
@@ -235,14 +255,17 @@ class OfficialFilter(CitedFilterSet):
         model = models.Official
         fields: list[str] = []
 
+    def visible_offices(self) -> QuerySet:
+        return models.OfficeHeld.objects.visible_to(self.request.user)
+
     def filter_role(self, queryset: QuerySet, name: str, role: str) -> QuerySet:
-        offices = models.OfficeHeld.objects.filter(official=OuterRef("pk"), role=role)
+        offices = self.visible_offices().filter(official=OuterRef("pk"), role=role)
         return queryset.filter(Exists(offices))
 
     def filter_active_on(self, queryset: QuerySet, name: str, day: PartialDate | None) -> QuerySet:
         if day is None:
             return queryset
-        offices = models.OfficeHeld.objects.held_on(day).filter(official=OuterRef("pk"))
+        offices = self.visible_offices().held_on(day).filter(official=OuterRef("pk"))
         return queryset.filter(Exists(offices))
 
 
@@ -262,6 +285,10 @@ class OfficeFilter(CitedFilterSet):
 
     def filter_active_on(self, queryset: QuerySet, name: str, day: PartialDate | None) -> QuerySet:
         return queryset if day is None else queryset.held_on(day)
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        officials = models.Official.objects.visible_to(self.request.user).search(value)
+        return queryset.filter(Q(title__icontains=value.strip()) | Q(official__in=officials))
 
 
 class CountryFilter(FilterSet):
@@ -363,8 +390,8 @@ class SourceFilter(ReviewStateFilterSet):
     country = filters.CharFilter(
         method="filter_mentions", max_length=2, help_text="Mentions this country (ISO code)."
     )
-    published_after = filters.DateFilter(field_name="published_on", lookup_expr="gte")
-    published_before = filters.DateFilter(field_name="published_on", lookup_expr="lte")
+    published_after = DayRangeFilter(field_name="published_on", bound="start", lookup_expr="gte")
+    published_before = DayRangeFilter(field_name="published_on", bound="end", lookup_expr="lte")
     q = search_filter("filter_full_text", "Full text of the title and the article.")
 
     class Meta:

@@ -29,7 +29,7 @@ class StrictOrderingFilter(OrderingFilter):
             return None
         allowed = set(view.ordering_fields)
         fields = [term.strip() for term in raw.split(",") if term.strip()]
-        wrong = [field for field in fields if field.lstrip("-") not in allowed]
+        wrong = [field for field in fields if field.removeprefix("-") not in allowed]
         if wrong or not fields:
             choices = ", ".join(sorted(allowed))
             raise ValidationError(

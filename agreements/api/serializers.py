@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agreements import models
-from agreements.api.base import StrictModelSerializer, replace_children
+from agreements.api.base import StrictKeysMixin, StrictModelSerializer, replace_children
 from agreements.api.fields import (
     CountryBriefSerializer,
     EmbeddedRelatedField,
@@ -126,7 +126,8 @@ class CountClaimBriefSerializer(serializers.ModelSerializer):
 
 
 def place_field(**kwargs: Any) -> EmbeddedRelatedField:
-    return EmbeddedRelatedField(PlaceBriefSerializer, queryset=models.Place.objects.all(), **kwargs)
+    places = models.Place.objects.select_related("country")
+    return EmbeddedRelatedField(PlaceBriefSerializer, queryset=places, **kwargs)
 
 
 def official_field(**kwargs: Any) -> EmbeddedRelatedField:
@@ -214,7 +215,7 @@ class SectorSerializer(serializers.ModelSerializer):
 # Curated records.
 
 
-class NameSerializer(serializers.Serializer):
+class NameSerializer(StrictKeysMixin, serializers.Serializer):
     language = serializers.ChoiceField(choices=models.Language.choices)
     text = serializers.CharField(max_length=150)
 
@@ -317,7 +318,7 @@ class OfficialSerializer(StrictModelSerializer):
             )
 
 
-class SignatorySerializer(serializers.ModelSerializer):
+class SignatorySerializer(StrictKeysMixin, serializers.ModelSerializer):
     official = official_field()
     country = country_field()
     office = serializers.SerializerMethodField(help_text="The office held on the signing date.")
@@ -326,12 +327,24 @@ class SignatorySerializer(serializers.ModelSerializer):
         model = models.Signatory
         fields = ["official", "country", "office"]
 
+    def validate(self, attrs: dict) -> dict:
+        # A partial update of an agreement still needs whole signatory rows.
+        missing = {
+            name: ["This field is required."]
+            for name in ("official", "country")
+            if name not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
     @extend_schema_field(OfficeInOfficialSerializer(allow_null=True))
     def get_office(self, signatory: models.Signatory) -> dict | None:
-        office = signatory.official.office_on(signatory.agreement.signed_on)
-        if office is None or hidden_from_reader(office, self.context):
-            return None
-        return OfficeInOfficialSerializer(office, context=self.context).data
+        signed_on = signatory.agreement.signed_on
+        for office in signatory.official.offices.all() if signed_on else ():
+            if office.may_be_held_on(signed_on) and not hidden_from_reader(office, self.context):
+                return OfficeInOfficialSerializer(office, context=self.context).data
+        return None
 
 
 class AgreementSerializer(StrictModelSerializer):
@@ -375,6 +388,17 @@ class AgreementSerializer(StrictModelSerializer):
     def validate(self, attrs: dict) -> dict:
         attrs = super().validate(attrs)
         parties = attrs.get("parties") or (self.instance.parties if self.instance else ())
+        if self.instance is not None and "parties" in attrs and "signatory_links" not in attrs:
+            stray = self.instance.signatory_links.exclude(country__in=parties)
+            if stray.exists():
+                raise serializers.ValidationError(
+                    {
+                        "parties": [
+                            "A signatory signs for one of the two parties: change the "
+                            "signatories with the parties."
+                        ]
+                    }
+                )
         officials = [row["official"] for row in attrs.get("signatory_links", [])]
         if len(officials) != len(set(officials)):
             raise serializers.ValidationError(
@@ -401,9 +425,7 @@ class EventSerializer(StrictModelSerializer):
     href = href("event-detail")
     parties = PartiesField()
     place = place_field(allow_null=True, required=False)
-    officials_present = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=models.Official.objects.all(), required=False
-    )
+    officials_present = official_field(many=True, required=False)
     agreements = AgreementBriefSerializer(many=True, read_only=True)
     reported = CountClaimBriefSerializer(source="count_claims", many=True, read_only=True)
     itemised_count = serializers.SerializerMethodField()
@@ -432,6 +454,11 @@ class EventSerializer(StrictModelSerializer):
     def get_itemised_count(self, event: models.SigningEvent) -> int:
         return len(event.agreements.all())
 
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        refuse_pair_change(self.instance, attrs, ("agreements", "count_claims"))
+        return attrs
+
 
 class CommissionSerializer(StrictModelSerializer):
     href = href("commission-detail")
@@ -454,6 +481,34 @@ class CommissionSerializer(StrictModelSerializer):
             "review_state",
         ]
         read_only_fields = CURATED_READ_ONLY
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        refuse_pair_change(self.instance, attrs, ("count_claims",))
+        return attrs
+
+
+def refuse_pair_change(instance: Any, attrs: dict, relations: tuple[str, ...]) -> None:
+    """An event or commission keeps its pair while records of that pair point at it."""
+    if instance is None or "parties" not in attrs:
+        return
+    new = {country.pk for country in attrs["parties"]}
+    if new == {instance.party_a_id, instance.party_b_id}:
+        return
+    linked = [
+        f"{getattr(instance, name).count()} {name.replace('_', ' ')}"
+        for name in relations
+        if getattr(instance, name).exists()
+    ]
+    if linked:
+        raise serializers.ValidationError(
+            {
+                "parties": [
+                    f"Records of the old pair point here ({', '.join(linked)}); "
+                    "move or change them first."
+                ]
+            }
+        )
 
 
 class CountClaimSerializer(StrictModelSerializer):
@@ -511,9 +566,7 @@ class StatementSerializer(StrictModelSerializer):
 
 class SourceSerializer(StrictModelSerializer):
     href = href("source-detail")
-    countries_mentioned = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=models.Country.objects.all(), required=False
-    )
+    countries_mentioned = country_field(many=True, required=False)
 
     class Meta:
         model = models.Source
@@ -557,7 +610,14 @@ class CitationSerializer(StrictModelSerializer):
             *models.CITED_FIELDS,
         ]
         read_only_fields = ["id", "href", "uid"]
-        extra_kwargs = {"start": {"required": False}, "end": {"required": False}}
+        extra_kwargs = {
+            "start": {"required": False},
+            "end": {"required": False},
+            # Their labels in the browsable API's form read these relations.
+            "office_held": {"queryset": models.OfficeHeld.objects.select_related("country")},
+            "statement": {"queryset": models.Statement.objects.select_related("official")},
+            "count_claim": {"queryset": models.CountClaim.objects.select_related("event")},
+        }
 
 
 class ReportedTotalSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -114,6 +114,7 @@ class SectorViewSet(ReadViewSet):
     filterset_class = filters.SectorFilter
     ordering_fields = ["slug", "name_en"]
     lookup_field = "slug"
+    lookup_value_regex = "[a-z0-9-]+"
 
     def get_queryset(self) -> QuerySet:
         return models.Sector.objects.select_related("parent").order_by("name_en")
@@ -189,7 +190,7 @@ class EventViewSet(CuratedViewSet):
         return models.SigningEvent.objects.select_related(
             "party_a", "party_b", "place__country"
         ).prefetch_related(
-            "officials_present",
+            Prefetch("officials_present", queryset=visible(models.Official, sees_drafts)),
             Prefetch("agreements", queryset=visible(models.Agreement, sees_drafts).order_by("pk")),
             Prefetch("count_claims", queryset=visible(models.CountClaim, sees_drafts)),
             visible_citations(sees_drafts),
@@ -270,7 +271,13 @@ class CitationViewSet(StrictQueryMixin, ReaderContextMixin, ETagMixin, viewsets.
     def get_queryset(self) -> QuerySet:
         records = models.Citation.objects.select_related("source").order_by("source", "start", "pk")
         if not self.sees_drafts():
-            records = records.filter(source__review_state=models.ReviewState.PUBLISHED)
+            # Visible when its source and the fact it supports are both published.
+            published = models.ReviewState.PUBLISHED
+            records = records.filter(source__review_state=published)
+            for field in models.CITED_FIELDS:
+                records = records.filter(
+                    Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__review_state": published})
+                )
         return records
 
 
