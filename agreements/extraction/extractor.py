@@ -212,6 +212,8 @@ def _kind_at(tokens: list[Token], index: int, arabic: bool) -> tuple[str, int] |
     return None
 
 
+# Words that may not stand between a number and the noun it counts ("2025 in the Kremlin, a treaty").
+_NOT_BETWEEN = {fold(w) for w in ("in", "at", "on", "of", "the", "and", "في", "على", "إلى", "و")}
 _NOUN_PREFIXES = {"", "و", "ال", "وال", "بال", "ب", "ل", "لل", "ف"}
 
 
@@ -317,8 +319,18 @@ def _drop_countries_in_names(
     def inside(mention: CountryMention) -> bool:
         return any(start <= mention.span[0] and mention.span[1] <= end for start, end in spans)
 
-    dropped = [mention for mention in extraction.country_mentions if inside(mention)]
-    extraction.country_mentions = [m for m in extraction.country_mentions if not inside(m)]
+    # ... and so is the surname alone elsewhere ("وأوضح السوداني").
+    surnames = {fold(official.name_native).split()[-1] for official in officials if official.title}
+    surnames.discard("")
+
+    def is_surname(mention: CountryMention) -> bool:
+        return fold(extraction.text[mention.span[0] : mention.span[1]]) in surnames or any(
+            fold(extraction.text[mention.span[0] : mention.span[1]]) == surname.removeprefix("ال")
+            for surname in surnames
+        )
+
+    dropped = [m for m in extraction.country_mentions if inside(m) or is_surname(m)]
+    extraction.country_mentions = [m for m in extraction.country_mentions if m not in dropped]
     for mention in dropped:
         country_at.pop(mention.token, None)
     extraction.countries = list(dict.fromkeys(m.code for m in extraction.country_mentions))
@@ -443,7 +455,9 @@ def _counts(
                 or text[max(0, tokens[first].start - 1) : tokens[first].start] == "$"
             ):
                 break
-            if value < 1 or (value >= 1900 and value <= 2100 and gap == 0 and not arabic):
+            if value < 1 or 1900 <= value <= 2100:
+                break  # a year, not a count
+            if any(word in _NOT_BETWEEN for word in between) or (arabic and gap > 1):
                 break
             qualifier, qualifier_first = qualifier_before(tokens, first)
             after_noun = index + kind[1]

@@ -52,7 +52,7 @@ AR_KINDS = [
     ("معاهدات", "treaty"),
     ("بروتوكول", "protocol"),
     ("بروتوكولات", "protocol"),
-    ("عقود", "contract"),
+    ("العقود", "contract"),
     ("عقدا", "contract"),
     ("عقدين", "contract"),
     ("اعلان مشترك", "declaration"),

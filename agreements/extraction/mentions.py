@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from agreements.extraction.gazetteer import AMBIGUOUS_NAMES, Entry, Gazetteer
 from agreements.extraction.tokens import Token, adjective_stems, arabic_prefix_forms, letters_offset
+from agreements.text import fold
 
 # Words before a country name that make an ambiguous one (مالي "financial") a country.
 COUNTRY_MARKERS = set(
@@ -52,8 +53,8 @@ COUNTRY_MARKERS = set(
 )
 COUNTRY_FOLLOWERS = {"و", "and", "'s", "s"}
 # Words that make المغرب the sunset prayer and قطر a diameter.
-FALSE_FRIEND_CONTEXT = {"صلاه", "اذان", "وقت", "بعد", "قبل", "نصف", "قطرها", "michael"}
-IN_WORDS = {"in", "at", "في", "داخل", "الى", "إلى", "to", "from", "من"}
+FALSE_FRIEND_CONTEXT = {fold(w) for w in ("صلاة", "أذان", "وقت", "بعد", "قبل", "نصف", "michael")}
+IN_WORDS = {fold(w) for w in ("in", "at", "في", "داخل", "إلى", "to", "from", "من")}
 
 
 @dataclass
@@ -129,7 +130,7 @@ def preceded_by_in(tokens: list[Token], mention: Mention) -> bool:
 def is_false_friend(tokens: list[Token], mention: Mention, code: str, text: str) -> bool:
     """An ambiguous country name counts only next to a word that marks it as a country."""
     key = " ".join(token.key for token in tokens[mention.first : mention.last + 1])
-    name = key.removeprefix(mention.prefix) if mention.prefix not in {"", "ال"} else key
+    name = key[len(mention.prefix) :]
     if (code, name) not in AMBIGUOUS_NAMES and (code, key) not in AMBIGUOUS_NAMES:
         return False
     before = tokens[mention.first - 1].key if mention.first > 0 else ""

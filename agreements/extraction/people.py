@@ -376,7 +376,7 @@ def find_officials(
         country = None
         former = index > 0 and tokens[index - 1].key in lexicon.EN_FORMER
         for _ in range(2):
-            if after < len(tokens) and after in country_at:
+            if country is None and after < len(tokens) and after in country_at:
                 country = country_at[after]
                 while after < len(tokens) and after in country_at and country_at[after] == country:
                     after += 1
@@ -399,12 +399,13 @@ def find_officials(
             name = _arabic_name_after(tokens, after, text, taken, adjectives)
         else:
             name = _english_name_after(tokens, after, text, taken | adjectives)
+            taken_or_adjective = taken | adjectives
         if name is None and arabic:
             name = _quoted_name_before(tokens, index, text, taken)
         if name is None and not arabic:
-            name = _english_name_after_comma(tokens, after, text, taken)
+            name = _english_name_after_comma(tokens, after, text, taken_or_adjective)
             if name is None:
-                name = _comma_name_before(tokens, index, text, taken)
+                name = _comma_name_before(tokens, index, text, taken_or_adjective)
         if name is not None:
             first, last = name
             native = text[tokens[first].start : tokens[last].end]
