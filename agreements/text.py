@@ -75,3 +75,70 @@ def normalize_source_text(text: str) -> str:
 def content_hash(text: str) -> str:
     """SHA-256 of the normalised text: the same text is always the same source."""
     return hashlib.sha256(normalize_source_text(text).encode("utf-8")).hexdigest()
+
+
+_LATIN_OF_ARABIC = {
+    "ا": "a",
+    "أ": "a",
+    "إ": "i",
+    "آ": "a",
+    "ٱ": "a",
+    "ب": "b",
+    "ت": "t",
+    "ث": "th",
+    "ج": "j",
+    "ح": "h",
+    "خ": "kh",
+    "د": "d",
+    "ذ": "dh",
+    "ر": "r",
+    "ز": "z",
+    "س": "s",
+    "ش": "sh",
+    "ص": "s",
+    "ض": "d",
+    "ط": "t",
+    "ظ": "z",
+    "ع": "'",
+    "غ": "gh",
+    "ف": "f",
+    "ق": "q",
+    "ك": "k",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ه": "h",
+    "ة": "a",
+    "و": "u",
+    "ي": "i",
+    "ى": "a",
+    "ء": "'",
+    "ئ": "'",
+    "ؤ": "'",
+    "پ": "p",
+    "چ": "ch",
+    "ڤ": "v",
+    "گ": "g",
+}
+
+
+def transliterate(text: str) -> str:
+    """A rough Latin spelling of an Arabic name (no short vowels), for a draft until a curator
+    writes the usual one: نيكولاس مادورو → Nikulas Maduru, عبد الفتاح السيسي → Abd al-Ftah al-Sisi."""
+    words = []
+    for position, word in enumerate(unicodedata.normalize("NFC", text).split()):
+        word = "".join(char for char in word if not unicodedata.combining(char) and char != "ـ")
+        prefix = ""
+        if word.startswith("ال") and len(word) > 3:
+            prefix, word = "al-", word[2:]
+        latin = ""
+        for index, char in enumerate(word):
+            if index == 0 and char in "وي":
+                latin += "w" if char == "و" else "y"
+            elif index == 0 and char == "ع":
+                latin += "a"
+            else:
+                latin += _LATIN_OF_ARABIC.get(char, char)
+        latin = latin.strip("'").capitalize()
+        words.append((prefix.capitalize() if position == 0 else prefix) + latin)
+    return " ".join(words)

@@ -1,9 +1,13 @@
+from functools import partial
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import path
 
 from agreements.admin.base import CuratedAdmin, TrackedAdmin
+from agreements.admin.ingest import ingest_view
 from agreements.models import CITED_FIELDS, Citation, Source
 
 
@@ -61,6 +65,17 @@ class SourceAdmin(CuratedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    def get_urls(self) -> list:
+        ingest = self.admin_site.admin_view(partial(ingest_view, self))
+        return [path("ingest/", ingest, name="agreements_source_ingest"), *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_ingest": request.user.has_perm("agreements.add_source"),
+        }
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Source | None = None) -> tuple:
         # Citations point into the text by offsets, so a saved source's text is fixed.

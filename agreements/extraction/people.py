@@ -341,22 +341,25 @@ def find_officials(
         for i in range(m.first, m.last + 1)
     } - adjectives
     findings: list[OfficialFinding] = []
+    known_starting: dict[int, OfficialFinding] = {}
+    known_ending: dict[int, OfficialFinding] = {}
 
     for mention in mentions:
         officials = [entry for entry in mention.entries if entry.kind == "official"]
         if officials:
             key = officials[0].key
             name_en, country, _native = known_names[key]
-            findings.append(
-                OfficialFinding(
-                    name_native=text[mention.start : mention.end],
-                    name_en=name_en,
-                    key=key,
-                    country=country,
-                    spans=[(mention.start, mention.end)],
-                    first_token=mention.first,
-                )
+            finding = OfficialFinding(
+                name_native=text[mention.start : mention.end],
+                name_en=name_en,
+                key=key,
+                country=country,
+                spans=[(mention.start, mention.end)],
+                first_token=mention.first,
             )
+            findings.append(finding)
+            known_starting[mention.first] = finding
+            known_ending[mention.last] = finding
 
     index = 0
     while index < len(tokens):
@@ -395,6 +398,19 @@ def find_officials(
                 while after < len(tokens) and after in country_at:
                     after += 1
         span = (tokens[index].start, title_end)
+        # A known official right after the title, or right before it ("X", the president).
+        holder = known_starting.get(_skip_honorifics(tokens, after))
+        if holder is None and index > 0 and role != "counterpart":
+            gap = text[tokens[index - 1].end : tokens[index].start]
+            if any(mark in gap for mark in ("،", ",", *QUOTES_CLOSE)):
+                holder = known_ending.get(index - 1)
+        if holder is not None:
+            if holder.title is None:
+                holder.title, holder.role, holder.title_span = english_title, role, span
+                holder.country = country or holder.country
+                holder.former = holder.former or former
+            index = after if after > index else index + 1
+            continue
         if arabic:
             name = _arabic_name_after(tokens, after, text, taken, adjectives)
         else:
@@ -427,6 +443,12 @@ def find_officials(
     return _resolve_counterparts(findings)
 
 
+def _skip_honorifics(tokens: list[Token], index: int) -> int:
+    while index < len(tokens) and tokens[index].key in AR_HONORIFICS:
+        index += 1
+    return index
+
+
 def _resolve_counterparts(findings: list[OfficialFinding]) -> list[OfficialFinding]:
     """ "His Iranian counterpart Masoud Pezeshkian" holds the office of the official before him."""
     resolved = []
@@ -456,6 +478,10 @@ def _quoted_name_before(
         token = tokens[position]
         if position in taken or token.key in AR_STOP or not token.is_arabic:
             break
+        if _title_at(tokens, position, True) is not None or (
+            token.key.startswith("ال") and position == last
+        ):
+            break  # a title or an adjective ("نائبة الرئيس الفنزويلي") is no name
         if position < last and text[token.end : tokens[position + 1].start].strip():
             break
         first = position

@@ -74,6 +74,7 @@ class Source(Searchable, Curated):
         self.text = normalize_source_text(self.text)
         if not self.text:
             raise ValidationError({"text": "A source needs its text."})
+        self.content_hash = content_hash(self.text)
         self.check_text_unchanged_if_cited()
         duplicate = Source.objects.filter(content_hash=content_hash(self.text)).exclude(pk=self.pk)
         if duplicate.exists():

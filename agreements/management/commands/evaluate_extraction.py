@@ -12,7 +12,7 @@ from agreements.extraction.evaluation import (
     compare,
     read_article,
 )
-from agreements.ingestion import extract_article
+from agreements.ingestion import database_gazetteer, extract_article
 
 
 class Command(BaseCommand):
@@ -37,13 +37,16 @@ class Command(BaseCommand):
         if not pairs:
             raise CommandError(f"No article in {articles_dir} has a gold summary in {gold_dir}.")
         report = Report()
+        gazetteer = database_gazetteer()
         for article_path, gold_path in pairs:
             article = read_article(article_path)
             try:
                 gold = json.loads(gold_path.read_text(encoding="utf-8"))
             except ValueError as error:
                 raise CommandError(f"{gold_path.name}: not JSON ({error}).") from error
-            summary = extract_article(article.text, published_on=article.published_on).summary()
+            summary = extract_article(
+                article.text, published_on=article.published_on, gazetteer=gazetteer
+            ).summary()
             comparison = compare(summary, gold)
             report.add(article.name, comparison)
             if options["verbosity"] >= 2:
