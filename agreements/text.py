@@ -124,7 +124,8 @@ _LATIN_OF_ARABIC = {
 
 def transliterate(text: str) -> str:
     """A rough Latin spelling of an Arabic name (no short vowels), for a draft until a curator
-    writes the usual one: نيكولاس مادورو → Nikulas Maduru, عبد الفتاح السيسي → Abd al-Ftah al-Sisi."""
+    writes the usual one: نيكولاس مادورو → Nikulas Maduru, عبد الفتاح السيسي → Abd al-Ftah
+    al-Sisi."""
     words = []
     for position, word in enumerate(unicodedata.normalize("NFC", text).split()):
         word = "".join(char for char in word if not unicodedata.combining(char) and char != "ـ")

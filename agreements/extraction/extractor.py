@@ -212,7 +212,7 @@ def _kind_at(tokens: list[Token], index: int, arabic: bool) -> tuple[str, int] |
     return None
 
 
-# Words that may not stand between a number and the noun it counts ("2025 in the Kremlin, a treaty").
+# Words that may not stand between a number and the noun it counts: "2025 in the Kremlin, a treaty".
 _NOT_BETWEEN = {fold(w) for w in ("in", "at", "on", "of", "the", "and", "في", "على", "إلى", "و")}
 _NOUN_PREFIXES = {"", "و", "ال", "وال", "بال", "ب", "ل", "لل", "ف"}
 

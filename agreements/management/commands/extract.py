@@ -57,31 +57,28 @@ class Command(BaseCommand):
         write(f"countries: {', '.join(summary['countries']) or '—'}")
         write(f"parties: {', '.join(summary['parties']) or '—'}")
         for official in extraction.officials:
+            name = official.name_en or official.name_native
             title = extraction.title_of(official) or "no title"
-            write(
-                f"official: {official.name_en or official.name_native} ({official.country}), {title} {quoted(official.spans[0])}"
-            )
+            write(f"official: {name} ({official.country}), {title} {quoted(official.spans[0])}")
         if extraction.place:
             write(f"place: {extraction.place.name} {quoted(extraction.place.span)}")
-        for label, count in (
+        counts = (
             ("agreements signed", extraction.agreement_count),
             ("total", extraction.total_count),
-        ):
+        )
+        for label, count in counts:
             if count:
                 since = f" since {count.since}" if count.since else ""
                 write(f"{label}: {count.qualifier} {count.value}{since} {quoted(count.span)}")
         if summary["signed_on"] or summary["weekday"]:
-            write(
-                f"signed on: {summary['signed_on'] or '—'} ({summary['weekday'] or 'weekday not given'}) {quoted(extraction.date_span)}"
-            )
+            day = summary["signed_on"] or "—"
+            weekday = summary["weekday"] or "weekday not given"
+            write(f"signed on: {day} ({weekday}) {quoted(extraction.date_span)}")
         for slug, span in sorted(extraction.sector_spans.items()):
             write(f"sector: {slug} {quoted(span)}")
         for agreement in extraction.agreements:
-            write(
-                f"agreement ({agreement.kind}; {', '.join(agreement.sectors) or 'no sector'}): {quoted(agreement.span)}"
-            )
+            sectors = ", ".join(agreement.sectors) or "no sector"
+            write(f"agreement ({agreement.kind}; {sectors}): {quoted(agreement.span)}")
         for quote in extraction.quotes:
-            speaker = (
-                quote.speaker.name_en or quote.speaker.name_native if quote.speaker else "unknown"
-            )
-            write(f"quote by {speaker}: {quoted(quote.span)}")
+            speaker = quote.speaker and (quote.speaker.name_en or quote.speaker.name_native)
+            write(f"quote by {speaker or 'unknown'}: {quoted(quote.span)}")
