@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from agreements.extraction import lexicon
-from agreements.extraction.gazetteer import Gazetteer
+from agreements.extraction.gazetteer import Gazetteer, PlaceRecord
 from agreements.extraction.mentions import find_mentions, is_false_friend, preceded_by_in
 from agreements.extraction.numbers import (
     SCALE_WORDS,
@@ -116,6 +116,7 @@ class Extraction:
                     "title": self.title_of(official),
                 }
                 for official in self.officials
+                if official.title  # an official named without an office is not reported
             ],
             "agreement_count": _count_summary(self.agreement_count),
             "total_count": _count_summary(self.total_count, with_since=True),
@@ -194,6 +195,10 @@ def _is_signing(token: Token) -> bool:
     )
 
 
+def _is_signing_noun(token: Token) -> bool:
+    return token.key == "signing" or "توقيع" in token.key
+
+
 def _kind_at(tokens: list[Token], index: int, arabic: bool) -> tuple[str, int] | None:
     """An agreement noun at ``index``: (kind, number of tokens)."""
     phrases = lexicon.AR_KINDS_BY_WORD if arabic else lexicon.EN_KINDS_BY_WORD
@@ -243,7 +248,11 @@ def extract(
     for mention in mentions:
         in_dateline = dateline is not None and dateline[0] <= mention.start < dateline[1]
         places = [entry for entry in mention.entries if entry.kind == "place"]
-        countries = [entry for entry in mention.entries if entry.kind == "country"]
+        # A name before a capital: عمان is Oman before it is Amman.
+        countries = sorted(
+            (entry for entry in mention.entries if entry.kind == "country"),
+            key=lambda entry: entry.name_kind == "capital",
+        )
         capital = next((entry for entry in countries if entry.name_kind == "capital"), None)
         located = preceded_by_in(tokens, mention)
         if places and (located or in_dateline or not capital):
@@ -284,17 +293,32 @@ def extract(
 
     kinds = [_kind_at(tokens, i, arabic) for i in range(len(tokens))]
     signing = [i for i, token in enumerate(tokens) if _is_signing(token)]
-    signing_sentences = sorted({sentence_of[i] for i in signing})
+    reference_year = published_on.year if published_on else None
+    candidates = sorted({sentence_of[i] for i in signing})
+    signing_sentences = candidates[:1] + [
+        index
+        for index in candidates[1:]
+        if not _about_another_signing(text, sentences[index], reference_year)
+    ]
     extraction.signing_spans = [sentences[i] for i in signing_sentences]
 
     extraction.parties = _parties(extraction, sentence_of, signing_sentences)
     extraction.place = _place_of_signing(extraction, sentence_of, signing_sentences)
+    if extraction.place is None:
+        capitals = {p.country: p for p in gazetteer.places.values() if p.capital}
+        extraction.place = _unnamed_capital(
+            tokens, sentence_of, signing_sentences, country_at, capitals
+        )
     _counts(extraction, tokens, kinds, text, arabic, sentences, sentence_of, signing_sentences)
     _date_and_weekday(extraction, text, sentences, signing_sentences, published_on, arabic)
+    # Sectors come from sentences with an agreement noun or a signing verb, not from "the
+    # signing comes at a time when..." (the noun alone).
+    verb_sentences = {sentence_of[i] for i in signing if not _is_signing_noun(tokens[i])}
     agreement_sentences = sorted(
-        set(signing_sentences) | {sentence_of[i] for i, kind in enumerate(kinds) if kind}
+        (set(signing_sentences) & verb_sentences)
+        | {sentence_of[i] for i, kind in enumerate(kinds) if kind}
     )
-    _sectors(extraction, text, sentences, agreement_sentences, arabic)
+    _sectors(extraction, text, sentences, agreement_sentences, reference_year)
     _itemised(extraction, tokens, kinds, text, arabic, sentences, sentence_of)
     extraction.quotes = _quotes(text, extraction.officials)
     return extraction
@@ -401,11 +425,37 @@ def _nearest_country(
     return None
 
 
+_OTHER_SIGNING = {
+    fold(marker)
+    for marker in (
+        "separate", "last year", "previously", "earlier this year", "in the past",
+        "العام الماضي", "سابقا", "في وقت سابق", "الماضي",
+    )
+}
+
+
+def _about_another_signing(text: str, sentence: Span, reference_year: int | None) -> bool:
+    """A sentence about an earlier or separate signing: "signed a separate memorandum with
+    Washington last year", "signed in 2015"."""
+    body = f" {fold(text[sentence[0] : sentence[1]])} "
+    if any(f" {marker} " in body for marker in _OTHER_SIGNING):
+        return True
+    years = {int(match.group()) for match in _YEAR.finditer(text[sentence[0] : sentence[1]])}
+    return reference_year is not None and bool(years) and all(
+        year < reference_year - 1 for year in years
+    )
+
+
 def _parties(extraction: Extraction, sentence_of: list[int], signing: list[int]) -> list[str]:
+    """The two countries that sign: mentioned in the sentences about the signing (the first of
+    them above all), as the countries of the officials, and of the place of signing."""
     scores: Counter[str] = Counter()
     in_signing = set(signing)
+    lead = signing[0] if signing else None
     for mention in extraction.country_mentions:
-        scores[mention.code] += 3 if sentence_of[mention.token] in in_signing else 1
+        sentence = sentence_of[mention.token]
+        scores[mention.code] += 3 if sentence in in_signing else 1
+        scores[mention.code] += 2 if sentence == lead else 0
     for official in extraction.officials:
         if official.country:
             scores[official.country] += 1
@@ -425,6 +475,28 @@ def _place_of_signing(
         if not place.in_dateline and sentence_of[place.token] in set(signing)
     ]
     return candidates[0] if candidates else None
+
+
+def _unnamed_capital(
+    tokens: list[Token],
+    sentence_of: list[int],
+    signing: list[int],
+    country_at: dict[int, str],
+    capitals: dict[str, "PlaceRecord"],
+) -> PlaceMention | None:
+    """"signed in the Kazakh capital", "في العاصمة الأردنية": the capital of that country."""
+    for index, token in enumerate(tokens):
+        if sentence_of[index] not in signing or token.key not in _CAPITAL_WORDS:
+            continue
+        neighbour = index - 1 if token.key == "capital" else index + 1
+        code = country_at.get(neighbour)
+        if code in capitals:
+            place = capitals[code]
+            return PlaceMention(place.name_en, place.country, (token.start, token.end), index, False)
+    return None
+
+
+_CAPITAL_WORDS = {"capital", fold("العاصمة")}
 
 
 def _counts(
@@ -467,7 +539,7 @@ def _counts(
             span = (tokens[qualifier_first].start, tokens[after_noun - 1].end)
             sentence = sentences[sentence_of[index]]
             sentence_text = fold(text[sentence[0] : sentence[1]])
-            since = _since(text, sentence, tokens[first].start)
+            since = _since(text, sentence, tokens[first].start, span[1])
             is_total = since is not None or any(
                 marker in f" {sentence_text} "
                 for marker in (lexicon.AR_TOTAL_MARKERS | lexicon.EN_TOTAL_MARKERS)
@@ -475,6 +547,7 @@ def _counts(
             counts.append(CountFinding(value, qualifier, kind[0], span, since, is_total))
             break
         index += kind[1]
+    counts.extend(_totals_by_number_of(tokens, text, sentences, sentence_of, counts))
     in_signing = set(signing)
     event_counts = [c for c in counts if not c.is_total]
     event_counts.sort(
@@ -485,6 +558,45 @@ def _counts(
     extraction.total_count = totals[0] if totals else None
 
 
+_NUMBER_OF = re.compile(
+    r"\b(?:number|total)\s+of\s+(?:\w+\s+){0,2}(?:agreements|accords|deals|documents|"
+    r"memorand\w*|instruments|treaties)\b"
+    r"|(?<!\S)[وبل]?عدد\s+(?:ال)?(?:اتفاق\w*|مذكرات|وثائق|معاهدات)"
+)
+
+
+def _totals_by_number_of(
+    tokens: list[Token],
+    text: str,
+    sentences: list[Span],
+    sentence_of: list[int],
+    counts: list[CountFinding],
+) -> list[CountFinding]:
+    """"brings to more than 150 the number of agreements", "يرتفع عدد الاتفاقيات إلى نحو 60":
+    the number in such a sentence is a running total."""
+    found = []
+    for index, sentence in enumerate(sentences):
+        if not _NUMBER_OF.search(fold(text[sentence[0] : sentence[1]])):
+            continue
+        inside = [c for c in counts if sentence[0] <= c.span[0] < sentence[1]]
+        for count in inside:
+            count.is_total = True
+        if inside:
+            continue
+        for position, token in enumerate(tokens):
+            if sentence_of[position] != index or not token.key.isdigit():
+                continue
+            value = int(token.key)
+            if 1900 <= value <= 2100 or value < 2:
+                continue
+            qualifier, first = qualifier_before(tokens, position)
+            span = (tokens[first].start, token.end)
+            since = _since(text, sentence, token.start)  # "the number of ... since 1993"
+            found.append(CountFinding(value, qualifier, "agreement", span, since, True))
+            break
+    return found
+
+
 def sentence_of_char(sentences: list[Span], position: int) -> int:
     for index, (start, end) in enumerate(sentences):
         if start <= position < end:
@@ -492,17 +604,31 @@ def sentence_of_char(sentences: list[Span], position: int) -> int:
     return len(sentences) - 1
 
 
-def _since(text: str, sentence: Span, number_start: int) -> int | None:
-    """The year of "since 2004" / "منذ عام 2004", or of "in 2004 ... and since then"."""
+def _since(
+    text: str, sentence: Span, number_start: int, count_end: int | None = None
+) -> int | None:
+    """The year of "since 2004" / "منذ عام 2004", or of "in 2004 ... and since then". "Since"
+    must come before the count or just after it: "the first visit since he took power in 2014"
+    later in the sentence is about something else."""
     body = text[sentence[0] : sentence[1]]
     folded = fold(body)
-    if not re.search(r"\bsince\b|(?<!\S)[وف]?منذ(?!\S)", folded):
+    marker = re.search(r"\bsince\b|(?<!\S)[وف]?منذ(?!\S)", body.lower())
+    if marker is None:
         return None
+    if count_end is not None and sentence[0] + marker.start() > number_start:
+        between = text[count_end : sentence[0] + marker.start()]
+        if len(between.split()) > 4:
+            return None
     direct = re.search(r"(?:since|منذ)\s+(?:عام\s+|the\s+year\s+)?(\d{4})", folded)
     if direct:
         return int(direct.group(1))
+    # "signed since the two countries established a partnership in 1993"
+    since = re.search(r"\bsince\b|(?<!\S)[وف]?منذ(?!\S)", folded)
+    later = [int(m.group()) for m in _YEAR.finditer(folded[since.end() :])]
+    if later and sentence[0] + since.end() > number_start:
+        return later[0]
     before = [int(m.group()) for m in _YEAR.finditer(text[sentence[0] : number_start])]
-    return before[-1] if before else None
+    return before[-1] if before else (later[0] if later else None)
 
 
 def _date_and_weekday(
@@ -525,6 +651,8 @@ def _date_and_weekday(
             match = re.search(
                 rf"(?:^|\s)(?:يوم\s+|مساء\s+|صباح\s+|on\s+|last\s+)?[وب]?{day}\b", body
             )
+            if match and _said_on(body, match.start()):
+                continue  # "the ministry said on Monday": when it was said, not signed
             if match and extraction.weekday is None:
                 extraction.weekday = lexicon.WEEKDAYS_EN[number - 1].capitalize()
                 if not extraction.signed_on and published_on is not None:
@@ -535,6 +663,14 @@ def _date_and_weekday(
         if extraction.signed_on or extraction.weekday:
             extraction.date_span = (start, end)
             return
+
+
+_SAID = {fold(word) for word in ("said", "told", "announced", "reported", "stated", "قال", "قالت",
+                                 "أعلن", "أعلنت", "صرح", "ذكر", "ذكرت", "أكد", "أكدت")}
+
+
+def _said_on(body: str, position: int) -> bool:
+    return any(word in _SAID for word in body[max(0, position - 40) : position].split()[-3:])
 
 
 def _explicit_date(body: str, published_on: datetime.date | None) -> str | None:
@@ -567,6 +703,12 @@ def _explicit_date(body: str, published_on: datetime.date | None) -> str | None:
     month_year = re.search(rf"\b(?:in\s+|في\s+)?({names})\s+(\d{{4}})\b", body)
     if month_year:
         return f"{int(month_year.group(2)):04d}-{months[month_year.group(1)]:02d}"
+    # "signed in June", "في يونيو" with a publication date: the last such month.
+    month_only = re.search(rf"(?:\bin|(?<!\S)في)\s+({names})\b", body)
+    if month_only and published_on is not None:
+        month = months[month_only.group(1)]
+        year = published_on.year if month <= published_on.month else published_on.year - 1
+        return f"{year:04d}-{month:02d}"
     return None
 
 
@@ -578,16 +720,44 @@ def _valid(year: int, month: int, day: int) -> str | None:
 
 
 def _sectors(
-    extraction: Extraction, text: str, sentences: list[Span], chosen: list[int], arabic: bool
+    extraction: Extraction,
+    text: str,
+    sentences: list[Span],
+    chosen: list[int],
+    reference_year: int | None,
 ) -> None:
+    """Sectors of the agreements: from the sentences about them, but not from running totals,
+    other (earlier) agreements, or officials' titles ("commerce and industry minister")."""
+    lead = chosen[:1]
+    totals = [c.span[0] for c in (extraction.total_count,) if c and c.is_total]
+    titles = [
+        span
+        for official in extraction.officials
+        for span in (official.title_span, *official.spans)
+        if span
+    ]
     found: dict[str, Span] = {}
     for index in chosen:
         start, end = sentences[index]
-        found.update(
-            {slug: span for slug, span in sectors_in(text, start, end).items() if slug not in found}
-        )
+        if any(start <= position < end for position in totals):
+            continue
+        if index not in lead and _about_another_signing(text, (start, end), reference_year):
+            continue
+        for slug, span in sectors_in(text, start, end).items():
+            inside_title = any(a <= span[0] < b for a, b in titles)
+            if slug not in found and not inside_title:
+                found[slug] = span
     extraction.sectors = sorted(found)
     extraction.sector_spans = found
+
+
+_MINISTRY_WORDS = {fold(w) for w in ("ministry", "minister", "ministries", "وزارة", "وزير", "وزيرة")}
+
+
+def _names_a_ministry(keys: list[str], position: int) -> bool:
+    following = keys[position + 1 : position + 2]
+    preceding = keys[max(0, position - 3) : position]
+    return bool(set(following) & _MINISTRY_WORDS) or bool(set(preceding) & _MINISTRY_WORDS)
 
 
 def sectors_in(text: str, start: int, end: int) -> dict[str, Span]:
@@ -612,6 +782,8 @@ def sectors_in(text: str, start: int, end: int) -> dict[str, Span]:
                     continue
                 if len(words) == 1 and position in masked:
                     continue  # "intelligence" in "artificial intelligence"
+                if len(words) == 1 and _names_a_ministry(keys, position):
+                    continue  # "the industry ministry", "وزارة الصناعة": a ministry, no sector
                 last = tokens[position + len(words) - 1]
                 found[slug] = (start + token.start, start + last.end)
     return found

@@ -94,7 +94,6 @@ AR_TITLES = [
     ("العاهل", "head_of_state", "King"),
     ("السلطان", "head_of_state", "Sultan"),
     ("امير", "head_of_state", "Emir"),
-    ("الامير", "head_of_state", "Emir"),
     ("المستشار", "head_of_government", "Chancellor"),
     ("المستشاره", "head_of_government", "Chancellor"),
     ("السفير", "ambassador", "Ambassador"),
@@ -144,9 +143,17 @@ AR_MINISTRIES = {
     "الاتصالات": "Communications Minister",
     "الاعلام": "Information Minister",
 }
-AR_FORMER = {"السابق", "السابقه", "الراحل"}
+AR_FORMER = {"السابق", "السابقه", "الراحل", "الأسبق", "الأسبق"}
 
 EN_TITLES = [
+    ("defense secretary", "minister", "Defense Secretary"),
+    ("defence secretary", "minister", "Defence Secretary"),
+    ("foreign ministry spokesperson", "other", "Foreign Ministry Spokesperson"),
+    ("spokesperson", "other", "Spokesperson"),
+    ("spokesman", "other", "Spokesman"),
+    ("spokeswoman", "other", "Spokeswoman"),
+    ("minister of state", "minister", "Minister of State"),
+    ("secretary", "minister", "Secretary"),
     ("deputy prime minister", "deputy_head_of_government", "Deputy Prime Minister"),
     ("first deputy prime minister", "deputy_head_of_government", "First Deputy Prime Minister"),
     ("prime minister", "head_of_government", "Prime Minister"),
@@ -208,7 +215,7 @@ SECTORS: dict[str, tuple[list[str], list[str]]] = {
     ),
     "gas": (["natural gas", "gas", "lng", "gas pipeline"], ["غاز", "الغاز"]),
     "energy": (
-        ["energy", "electricity", "power plant", "power plants", "renewable"],
+        ["energy", "electricity", "power plant", "power plants", "renewable", "energy security"],
         ["طاقه", "كهرباء", "متجدده", "كهربائي", "الربط الكهربائي"],
     ),
     "nuclear": (["nuclear", "atomic"], ["نووي", "نوويه", "ذري", "ذريه"]),
@@ -300,7 +307,7 @@ SECTORS: dict[str, tuple[list[str], list[str]]] = {
         ["justice", "judicial", "legal assistance", "extradition"],
         ["قضاء", "قضايي", "قضاييه", "تسليم المجرمين", "عدل"],
     ),
-    "media": (["media", "news agency", "broadcasting", "press"], ["اعلام", "اعلامي", "اعلاميه"]),
+    "media": (["media", "news agency", "broadcasting"], ["اعلام", "اعلامي", "اعلاميه"]),
     "sport": (["sport", "sports", "football"], ["رياضه", "رياضي", "رياضيه"]),
     "water": (["water", "irrigation", "dam", "dams"], ["مياه", "ري", "سدود"]),
     "industry": (
@@ -322,6 +329,10 @@ SECTOR_FALSE_FRIENDS = [
     "social security",
     "security council",
     "مجلس الامن",
+    "energy security",
+    "food security",
+    "diplomatic sources",
+    "مصادر دبلوماسية",
 ]
 
 WEEKDAYS_EN = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

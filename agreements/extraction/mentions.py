@@ -54,6 +54,7 @@ COUNTRY_MARKERS = set(
 COUNTRY_FOLLOWERS = {"و", "and", "'s", "s"}
 # Words that make المغرب the sunset prayer and قطر a diameter.
 FALSE_FRIEND_CONTEXT = {fold(w) for w in ("صلاة", "أذان", "وقت", "بعد", "قبل", "نصف", "michael")}
+CAPITAL_WORDS = {fold(w) for w in ("العاصمة", "capital")}
 IN_WORDS = {fold(w) for w in ("in", "at", "في", "داخل", "إلى", "to", "from", "من")}
 
 
@@ -124,14 +125,19 @@ def preceded_by_in(tokens: list[Token], mention: Mention) -> bool:
     if mention.first == 0:
         return False
     previous = tokens[mention.first - 1].key
-    return previous in IN_WORDS or previous.removeprefix("و") in IN_WORDS
+    if previous in IN_WORDS or previous.removeprefix("و") in IN_WORDS:
+        return True
+    # "في العاصمة الأردنية عمّان", "in the Kazakh capital Astana".
+    window = [token.key for token in tokens[max(0, mention.first - 3) : mention.first]]
+    return any(word in CAPITAL_WORDS for word in window)
 
 
 def is_false_friend(tokens: list[Token], mention: Mention, code: str, text: str) -> bool:
     """An ambiguous country name counts only next to a word that marks it as a country."""
     key = " ".join(token.key for token in tokens[mention.first : mention.last + 1])
     name = key[len(mention.prefix) :]
-    if (code, name) not in AMBIGUOUS_NAMES and (code, key) not in AMBIGUOUS_NAMES:
+    forms = {key, name, *adjective_stems(name)}
+    if not any((code, form) in AMBIGUOUS_NAMES for form in forms):
         return False
     before = tokens[mention.first - 1].key if mention.first > 0 else ""
     after = tokens[mention.last + 1].key if mention.last + 1 < len(tokens) else ""

@@ -85,6 +85,7 @@ EN_PARTICLES = {
     "ibn",
     "abu",
 }
+EN_HONORIFICS = {"sheikh", "sheikha", "sir", "dr", "mr", "mrs", "ms", "prince", "princess"}
 EN_NOT_NAMES = {
     "the",
     "a",
@@ -185,6 +186,10 @@ AR_NAME_ENDERS = {
         "خلال",
         "عقب",
         "بعد",
+        "وعدد",
+        "عدد",
+        "وزراء",
+        "ووزراء",
     )
 }
 QUOTES_OPEN = '"“«„'
@@ -258,6 +263,8 @@ def _arabic_name_after(
             and token.text.endswith(("ه", "ها", "هم", "هما"))
         ):
             break  # a pronoun suffix: ضيفه "his guest" follows the name
+        if parts >= 2 and token.key.startswith("و") and token.key not in AR_CONNECTORS:
+            break  # "بدر عبد العاطي وهاكان فيدان": و starts the next person
         if token.key in AR_CONNECTORS and position + 1 < len(tokens):
             position += 1
         last, parts, position = position, parts + 1, position + 1
@@ -281,12 +288,17 @@ def _name_like(tokens: list[Token], position: int, text: str, blocked: set[int])
 def _english_name_after(
     tokens: list[Token], index: int, text: str, taken: set[int]
 ) -> tuple[int, int] | None:
+    while index < len(tokens) and tokens[index].key in EN_HONORIFICS:
+        index += 1
     last = None
-    for position in range(index, min(index + 5, len(tokens))):
+    for position in range(index, min(index + 6, len(tokens))):
         token = tokens[position]
         capital = token.text[:1].isupper()
         particle = token.key in EN_PARTICLES and position > index
-        if position in taken or token.key in EN_NOT_NAMES or not (capital or particle):
+        hyphenated = position > index and text[tokens[position - 1].end : token.start] == "-"
+        if position in taken or token.key in EN_NOT_NAMES:
+            break
+        if not (capital or particle or hyphenated):
             break
         if position > index and not _separated_by_space(text, tokens[position - 1], token):
             break
@@ -303,11 +315,12 @@ def _english_name_before(
 ) -> tuple[int, int] | None:
     """Capitalised tokens ending at ``end`` (inclusive), as in "Delcy Rodríguez, the ..."."""
     first = None
-    for position in range(end, max(end - 4, -1), -1):
+    for position in range(end, max(end - 6, -1), -1):
         token = tokens[position]
-        if position in taken or token.key in EN_NOT_NAMES:
+        if position in taken or token.key in EN_NOT_NAMES or token.key in EN_HONORIFICS:
             break
-        if not (token.text[:1].isupper() or (token.key in EN_PARTICLES and position < end)):
+        hyphenated = position < end and text[token.end : tokens[position + 1].start] == "-"
+        if not (token.text[:1].isupper() or hyphenated or (token.key in EN_PARTICLES and position < end)):
             break
         if position < end and not _separated_by_space(text, token, tokens[position + 1]):
             break
@@ -370,12 +383,23 @@ def find_officials(
         length, role, english_title, _prefix = title
         after = index + length
         title_end = tokens[after - 1].end
-        # وزير الخارجية / minister of ...; then the country adjective; then "former".
-        if arabic and role == "minister" and after < len(tokens):
-            ministry = lexicon.AR_MINISTRIES.get(tokens[after].key)
-            if ministry:
-                english_title, after = ministry, after + 1
-                title_end = tokens[after - 1].end
+        if arabic and english_title == "Emir" and after not in country_at:
+            index += 1  # أمير is also a given name; the title names its state: أمير قطر
+            continue
+        # وزير الخارجية / وزير المياه والري: the ministry's words; then the country adjective;
+        # then "former".
+        if arabic and role == "minister":
+            ministry_words = 0
+            while (
+                after < len(tokens)
+                and ministry_words < 3
+                and after not in country_at
+                and tokens[after].key.startswith(("ال", "وال"))
+                and tokens[after].key not in AR_STOP
+            ):
+                english_title = lexicon.AR_MINISTRIES.get(tokens[after].key, english_title)
+                after, ministry_words = after + 1, ministry_words + 1
+            title_end = tokens[after - 1].end
         country = None
         former = index > 0 and tokens[index - 1].key in lexicon.EN_FORMER
         for _ in range(2):
@@ -387,11 +411,14 @@ def find_officials(
             if after < len(tokens) and tokens[after].key in lexicon.AR_FORMER:
                 former, after = True, after + 1
         if not arabic:
-            before = index - 1
-            if before >= 0 and tokens[before].key == "s" and before - 1 in country_at:
-                country = country_at[before - 1]
-            elif before >= 0 and before in country_at:
-                country = country_at[before]
+            # "Russian Deputy Prime Minister", "Russia's deputy prime minister", "India's
+            # commerce and industry minister": the country just before the title.
+            for before in range(index - 1, max(index - 6, -1), -1):
+                if text[tokens[before].end : tokens[before + 1].start].strip() == ",":
+                    break
+                if before in country_at:
+                    country = country_at[before]
+                    break
             if after + 1 < len(tokens) and tokens[after].key == "of" and after + 1 in country_at:
                 country = country_at[after + 1]
                 after += 2
@@ -417,14 +444,29 @@ def find_officials(
             name = _english_name_after(tokens, after, text, taken | adjectives)
             taken_or_adjective = taken | adjectives
         if name is None and arabic:
-            name = _quoted_name_before(tokens, index, text, taken)
+            name = _quoted_name_before(tokens, index, text, taken, adjectives)
         if name is None and not arabic:
             name = _english_name_after_comma(tokens, after, text, taken_or_adjective)
             if name is None:
                 name = _comma_name_before(tokens, index, text, taken_or_adjective)
+                if name is not None:
+                    # The title runs from the comma to the next one: "India's commerce and
+                    # industry minister", "the minister of state for foreign trade".
+                    end = after
+                    while (
+                        end < len(tokens)
+                        and end - after < 4
+                        and tokens[end].text.islower()
+                        and not text[tokens[end - 1].end : tokens[end].start].strip()
+                    ):
+                        end += 1
+                    span = (tokens[name[1] + 1].start, tokens[end - 1].end)
         if name is not None:
             first, last = name
-            native = text[tokens[first].start : tokens[last].end]
+            start = tokens[first].start
+            if arabic and first - 1 in taken and tokens[first].key.startswith("و"):
+                start += 1  # "بدر عبد العاطي وهاكان فيدان": و joins the second name to the first
+            native = text[start : tokens[last].end]
             findings.append(
                 OfficialFinding(
                     name_native=native,
@@ -433,7 +475,7 @@ def find_officials(
                     title=english_title,
                     role=role,
                     former=former,
-                    spans=[(tokens[first].start, tokens[last].end)],
+                    spans=[(start, tokens[last].end)],
                     title_span=span,
                     first_token=first,
                 )
@@ -463,7 +505,7 @@ def _resolve_counterparts(findings: list[OfficialFinding]) -> list[OfficialFindi
 
 
 def _quoted_name_before(
-    tokens: list[Token], title_index: int, text: str, taken: set[int]
+    tokens: list[Token], title_index: int, text: str, taken: set[int], adjectives: set[int]
 ) -> tuple[int, int] | None:
     """'"نيكولاس مادورو" الرئيس الفنزويلي' and 'ديلسي رودريغيز، نائبة الرئيس': the name before."""
     if title_index == 0:
@@ -478,9 +520,7 @@ def _quoted_name_before(
         token = tokens[position]
         if position in taken or token.key in AR_STOP or not token.is_arabic:
             break
-        if _title_at(tokens, position, True) is not None or (
-            token.key.startswith("ال") and position == last
-        ):
+        if position in adjectives or _title_at(tokens, position, True) is not None:
             break  # a title or an adjective ("نائبة الرئيس الفنزويلي") is no name
         if position < last and text[token.end : tokens[position + 1].start].strip():
             break
@@ -518,10 +558,12 @@ def _comma_name_before(
     skipped = 0
     while (
         position >= 0
-        and skipped < 3
+        and skipped < 5
         and text[tokens[position].end : tokens[position + 1].start].strip() != ","
     ):
-        if tokens[position].key not in {"the", "s"} and position not in taken:
+        # "Piyush Goyal, India's commerce and industry minister": skip what describes the title.
+        token = tokens[position]
+        if not (token.key in {"the", "s", "and"} or position in taken or token.text.islower()):
             break
         position -= 1
         skipped += 1
