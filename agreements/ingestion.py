@@ -2,6 +2,7 @@
 each fact with a citation of its exact passage. Nothing reviewed or published is ever changed."""
 
 import datetime
+import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from typing import Any
 
 from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Q
 
@@ -384,9 +386,15 @@ def ingest_as_fixture(raw_text: str, **options: Any) -> tuple[IngestResult, str]
         if not result.created:
             raise IngestError("this text is already a source in the database")
         objects = _fixture_objects(result)
-        fixture = serializers.serialize(
-            "json", objects, indent=2, use_natural_foreign_keys=True, use_natural_primary_keys=True
+        records = serializers.serialize(
+            "python", objects, use_natural_foreign_keys=True, use_natural_primary_keys=True
         )
+        for record in records:
+            # Timestamps belong to the database the fixture is loaded into, and leaving them
+            # out makes a fixture of the same text the same file every time.
+            record["fields"].pop("created_at", None)
+            record["fields"].pop("updated_at", None)
+        fixture = json.dumps(records, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
         transaction.set_rollback(True)
     return result, fixture
 

@@ -657,3 +657,23 @@ class RelationSerializer(serializers.Serializer):
         path = django_reverse("relation-detail", kwargs={"pair": summary["pair"]})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
+
+
+class IngestRequestSerializer(StrictKeysMixin, serializers.Serializer):
+    text = serializers.CharField(trim_whitespace=False, max_length=2 * 1024 * 1024)
+    title = serializers.CharField(max_length=300, required=False, default="")
+    url = serializers.URLField(max_length=500, required=False, default="")
+    publisher = serializers.CharField(max_length=200, required=False, default="")
+    published_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class IngestedRecordSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class IngestResultSerializer(serializers.Serializer):
+    created = serializers.BooleanField(help_text="False when the text was already a source.")
+    source = SourceBriefSerializer()
+    records = IngestedRecordSerializer(many=True, help_text="The draft records created.")

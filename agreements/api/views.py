@@ -8,6 +8,7 @@ from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -17,6 +18,8 @@ from agreements import models
 from agreements.api import filters, serializers
 from agreements.api.base import ETagMixin, ReaderContextMixin
 from agreements.api.ordering import StrictOrderingFilter, nulls_last
+from agreements.extraction.reading import UnreadableArticle, read_article_bytes
+from agreements.ingestion import IngestError, ingest_article
 from agreements.relations import has_records, pair_of_codes, pairs_with_records, summarise
 
 PAGINATION_PARAMS = {"page", "page_size"}
@@ -248,6 +251,46 @@ class SourceViewSet(CuratedViewSet):
         if self.action == "list":
             return serializers.SourceListSerializer
         return serializers.SourceSerializer
+
+    @extend_schema(
+        request=serializers.IngestRequestSerializer,
+        responses={
+            201: serializers.IngestResultSerializer,
+            200: serializers.IngestResultSerializer,
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="ingest")
+    def ingest(self, request: Request) -> Response:
+        """Read an article and create its source and draft records, each citing its passage.
+
+        201 with the records created; 200 with the existing source if the text was ingested
+        before (nothing is created twice)."""
+        payload = serializers.IngestRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            read = read_article_bytes(data["text"].encode("utf-8"))
+            result = ingest_article(
+                read.text,
+                title=data["title"],
+                url=data["url"],
+                publisher=data["publisher"],
+                published_on=data["published_on"] or read.published_on,
+                user=request.user,
+            )
+        except (UnreadableArticle, IngestError) as error:
+            raise ValidationError({"text": [str(error)]}) from error
+        records = [
+            {"kind": kind, "id": record.pk, "label": str(record)[:200]}
+            for kind, items in result.records.items()
+            for record in items
+            if kind != "sources"
+        ]
+        body = serializers.IngestResultSerializer(
+            {"created": result.created, "source": result.source, "records": records},
+            context=self.get_serializer_context(),
+        ).data
+        return Response(body, status=201 if result.created else 200)
 
     def build_queryset(self, sees_drafts: bool) -> QuerySet:
         records = models.Source.objects.prefetch_related("countries_mentioned")

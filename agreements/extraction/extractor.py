@@ -428,8 +428,15 @@ def _nearest_country(
 _OTHER_SIGNING = {
     fold(marker)
     for marker in (
-        "separate", "last year", "previously", "earlier this year", "in the past",
-        "العام الماضي", "سابقا", "في وقت سابق", "الماضي",
+        "separate",
+        "last year",
+        "previously",
+        "earlier this year",
+        "in the past",
+        "العام الماضي",
+        "سابقا",
+        "في وقت سابق",
+        "الماضي",
     )
 }
 
@@ -441,8 +448,10 @@ def _about_another_signing(text: str, sentence: Span, reference_year: int | None
     if any(f" {marker} " in body for marker in _OTHER_SIGNING):
         return True
     years = {int(match.group()) for match in _YEAR.finditer(text[sentence[0] : sentence[1]])}
-    return reference_year is not None and bool(years) and all(
-        year < reference_year - 1 for year in years
+    return (
+        reference_year is not None
+        and bool(years)
+        and all(year < reference_year - 1 for year in years)
     )
 
 
@@ -484,7 +493,7 @@ def _unnamed_capital(
     country_at: dict[int, str],
     capitals: dict[str, "PlaceRecord"],
 ) -> PlaceMention | None:
-    """"signed in the Kazakh capital", "في العاصمة الأردنية": the capital of that country."""
+    """ "signed in the Kazakh capital", "في العاصمة الأردنية": the capital of that country."""
     for index, token in enumerate(tokens):
         if sentence_of[index] not in signing or token.key not in _CAPITAL_WORDS:
             continue
@@ -492,7 +501,9 @@ def _unnamed_capital(
         code = country_at.get(neighbour)
         if code in capitals:
             place = capitals[code]
-            return PlaceMention(place.name_en, place.country, (token.start, token.end), index, False)
+            return PlaceMention(
+                place.name_en, place.country, (token.start, token.end), index, False
+            )
     return None
 
 
@@ -572,7 +583,7 @@ def _totals_by_number_of(
     sentence_of: list[int],
     counts: list[CountFinding],
 ) -> list[CountFinding]:
-    """"brings to more than 150 the number of agreements", "يرتفع عدد الاتفاقيات إلى نحو 60":
+    """ "brings to more than 150 the number of agreements", "يرتفع عدد الاتفاقيات إلى نحو 60":
     the number in such a sentence is a running total."""
     found = []
     for index, sentence in enumerate(sentences):
@@ -617,7 +628,7 @@ def _since(
         return None
     if count_end is not None and sentence[0] + marker.start() > number_start:
         between = text[count_end : sentence[0] + marker.start()]
-        if len(between.split()) > 4:
+        if len(between.split()) > 3:
             return None
     direct = re.search(r"(?:since|منذ)\s+(?:عام\s+|the\s+year\s+)?(\d{4})", folded)
     if direct:
@@ -665,8 +676,25 @@ def _date_and_weekday(
             return
 
 
-_SAID = {fold(word) for word in ("said", "told", "announced", "reported", "stated", "قال", "قالت",
-                                 "أعلن", "أعلنت", "صرح", "ذكر", "ذكرت", "أكد", "أكدت")}
+_SAID = {
+    fold(word)
+    for word in (
+        "said",
+        "told",
+        "announced",
+        "reported",
+        "stated",
+        "قال",
+        "قالت",
+        "أعلن",
+        "أعلنت",
+        "صرح",
+        "ذكر",
+        "ذكرت",
+        "أكد",
+        "أكدت",
+    )
+}
 
 
 def _said_on(body: str, position: int) -> bool:
@@ -751,7 +779,9 @@ def _sectors(
     extraction.sector_spans = found
 
 
-_MINISTRY_WORDS = {fold(w) for w in ("ministry", "minister", "ministries", "وزارة", "وزير", "وزيرة")}
+_MINISTRY_WORDS = {
+    fold(w) for w in ("ministry", "minister", "ministries", "وزارة", "وزير", "وزيرة")
+}
 
 
 def _names_a_ministry(keys: list[str], position: int) -> bool:

@@ -143,7 +143,7 @@ AR_MINISTRIES = {
     "الاتصالات": "Communications Minister",
     "الاعلام": "Information Minister",
 }
-AR_FORMER = {"السابق", "السابقه", "الراحل", "الأسبق", "الأسبق"}
+AR_FORMER = {"السابق", "السابقه", "الراحل", "الأسبق"}
 
 EN_TITLES = [
     ("defense secretary", "minister", "Defense Secretary"),

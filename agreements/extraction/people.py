@@ -320,7 +320,9 @@ def _english_name_before(
         if position in taken or token.key in EN_NOT_NAMES or token.key in EN_HONORIFICS:
             break
         hyphenated = position < end and text[token.end : tokens[position + 1].start] == "-"
-        if not (token.text[:1].isupper() or hyphenated or (token.key in EN_PARTICLES and position < end)):
+        if not (
+            token.text[:1].isupper() or hyphenated or (token.key in EN_PARTICLES and position < end)
+        ):
             break
         if position < end and not _separated_by_space(text, token, tokens[position + 1]):
             break

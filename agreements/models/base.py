@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Substr
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agreements.partial_dates import PartialDate
@@ -149,6 +150,13 @@ class Curated(Tracked):
 
     def natural_key(self) -> tuple[str, ...]:
         return (str(self.uid),)
+
+    def prepare_for_save(self) -> None:
+        super().prepare_for_save()
+        # A fixture may leave the timestamps out (raw saves skip auto_now): now, then.
+        now = timezone.now()
+        self.created_at = self.created_at or now
+        self.updated_at = self.updated_at or now
 
 
 class Searchable(SavePreparation, models.Model):
