@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, pre_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
 
 class AgreementsConfig(AppConfig):
@@ -12,4 +12,13 @@ class AgreementsConfig(AppConfig):
         from agreements.models.base import prepare_before_save
 
         post_migrate.connect(services.ensure_curators_group_after_migrate, sender=self)
+        from agreements.models import Citation, Source
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                services.refresh_cited_agreement, sender=Citation, dispatch_uid=f"cited-{signal}"
+            )
+        post_save.connect(
+            services.refresh_agreements_of_source, sender=Source, dispatch_uid="source-refresh"
+        )
         pre_save.connect(prepare_before_save, dispatch_uid="agreements_prepare_before_save")

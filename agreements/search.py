@@ -16,7 +16,23 @@ from agreements.text import search_words
 
 CONFIG = "english"
 # Tables whose search_text has a full-text index on PostgreSQL.
-INDEXED_TABLES = ("agreement", "citation", "statement", "source")
+INDEXED_TABLES = ("citation", "statement", "source")
+# Agreements keep their vector in a column, so that "newest first" can walk the signed_on index
+# and test each row without recomputing to_tsvector.
+VECTOR_TRIGGER_SQL = f"""
+CREATE TRIGGER agreements_agreement_search_vector
+BEFORE INSERT OR UPDATE OF search_text ON agreements_agreement
+FOR EACH ROW EXECUTE FUNCTION
+tsvector_update_trigger(search_vector, 'pg_catalog.{CONFIG}', search_text);
+UPDATE agreements_agreement SET search_vector = to_tsvector('{CONFIG}'::regconfig, search_text);
+CREATE INDEX IF NOT EXISTS agreements_agreement_search_vector ON agreements_agreement
+USING gin (search_vector);
+DROP INDEX IF EXISTS agreements_agreement_fulltext;
+"""
+DROP_VECTOR_TRIGGER_SQL = """
+DROP TRIGGER IF EXISTS agreements_agreement_search_vector ON agreements_agreement;
+DROP INDEX IF EXISTS agreements_agreement_search_vector;
+"""
 
 
 def search_vector() -> SearchVector:
@@ -30,13 +46,16 @@ def index_sql(table: str) -> str:
     )
 
 
-def matches_full_text(database: str, term: str) -> Q:
-    """A condition on ``search_text``; a term with no words matches everything."""
+def matches_full_text(database: str, term: str, stored_vector: bool = False) -> Q:
+    """A condition on ``search_text``; a term with no words matches everything. With
+    ``stored_vector`` the ``search_vector`` column (kept by a trigger) is used on PostgreSQL."""
     words = search_words(term)
     if not words:
         return Q()
     if connections[database].vendor == "postgresql":
         query = SearchQuery(" ".join(words), config=CONFIG, search_type="plain")
+        if stored_vector:
+            return Q(search_vector=query)
         return Q(SearchVectorExact(search_vector(), query))
     condition = Q()
     for word in words:

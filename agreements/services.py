@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from agreements.models import ReviewState
+from agreements.models import Citation, ReviewState
+from agreements.models.agreements import refresh_search_text
 
 CURATORS_GROUP = "curators"
 
@@ -28,6 +29,16 @@ def ensure_curators_group_after_migrate(
     # Permissions are created by contrib.auth's own post_migrate handler, which runs first
     # because django.contrib.auth comes before agreements in INSTALLED_APPS.
     ensure_curators_group()
+
+
+def refresh_cited_agreement(sender: type, instance: Any, **kwargs: Any) -> None:
+    if instance.agreement_id:
+        refresh_search_text([instance.agreement_id])
+
+
+def refresh_agreements_of_source(sender: type, instance: Any, **kwargs: Any) -> None:
+    cited = instance.citations.exclude(agreement=None).values_list("agreement_id", flat=True)
+    refresh_search_text(list(cited))
 
 
 def set_review_state(
@@ -49,4 +60,8 @@ def set_review_state(
             default_user=user,
             default_change_reason=f"Marked {ReviewState(state).label.lower()}",
         )
+        if model._meta.model_name == "source":
+            # Published sources' passages are searchable in the agreements they support.
+            cited = Citation.objects.filter(source__in=changed).exclude(agreement=None)
+            refresh_search_text(list(cited.values_list("agreement_id", flat=True)))
     return len(changed)

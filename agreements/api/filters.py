@@ -232,12 +232,8 @@ class AgreementFilter(CitedFilterSet):
         return queryset.filter(Exists(signed))
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        own = models.Agreement.objects.full_text(value).filter(pk=OuterRef("pk"))
-        sources = models.Source.objects.visible_to(self.request.user)
-        cited = models.Citation.objects.full_text(value).filter(
-            agreement=OuterRef("pk"), source__in=sources
-        )
-        return queryset.filter(Q(Exists(own)) | Q(Exists(cited)))
+        # An agreement's search text includes the passages that cite it from published sources.
+        return queryset.full_text(value)
 
 
 class OfficialFilter(CitedFilterSet):

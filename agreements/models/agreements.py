@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,6 +12,7 @@ from agreements.models.base import (
     Curated,
     FoldedTextQuerySet,
     Language,
+    ReviewState,
     Searchable,
     Tracked,
     check_partial_date_order,
@@ -19,6 +21,7 @@ from agreements.models.base import (
 )
 from agreements.models.fields import PartialDateField, partial_date_format_constraint
 from agreements.partial_dates import PartialDate
+from agreements.search import matches_full_text
 
 
 class SectorQuerySet(models.QuerySet):
@@ -155,6 +158,11 @@ class AgreementStatus(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
+class AgreementQuerySet(PairQuerySet):
+    def full_text(self, term: str) -> "AgreementQuerySet":
+        return self.filter(matches_full_text(self.db, term, stored_vector=True))
+
+
 class Agreement(Searchable, Curated, Bilateral):
     """One instrument signed between two countries."""
 
@@ -193,8 +201,10 @@ class Agreement(Searchable, Curated, Bilateral):
     signatories = models.ManyToManyField(
         "agreements.Official", through="Signatory", blank=True, related_name="agreements_signed"
     )
+    # search_text as a tsvector, kept by a trigger on PostgreSQL (migration 0007); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
-    objects = PairQuerySet.as_manager()
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_on", "title"]
@@ -217,6 +227,13 @@ class Agreement(Searchable, Curated, Bilateral):
 
     def __str__(self) -> str:
         return self.title
+
+    def prepare_for_save(self) -> None:
+        super().prepare_for_save()
+        if self.pk:
+            cited = cited_search_words([self.pk]).get(self.pk)
+            if cited:
+                self.search_text = f"{self.search_text} {cited}".strip()
 
     def clean(self) -> None:
         super().clean()
@@ -436,3 +453,25 @@ class Statement(Searchable, Curated):
     def __str__(self) -> str:
         excerpt = self.translation_en or self.text
         return f"{self.official}: {excerpt[:60]}{'…' if len(excerpt) > 60 else ''}"
+
+
+def cited_search_words(agreement_ids: list[int]) -> dict[int, str]:
+    """The search words of the passages that cite each agreement from a published source: the
+    agreement's full text covers what its sources say about it, without drafts' words."""
+    from agreements.models.sources import Citation
+
+    words: dict[int, list[str]] = {}
+    cited = Citation.objects.filter(
+        agreement_id__in=agreement_ids, source__review_state=ReviewState.PUBLISHED
+    ).values_list("agreement_id", "search_text")
+    for agreement_id, text in cited.order_by("pk"):
+        words.setdefault(agreement_id, []).append(text)
+    return {agreement_id: " ".join(texts) for agreement_id, texts in words.items()}
+
+
+def refresh_search_text(agreement_ids: list[int]) -> None:
+    """Recompute the search text of agreements whose citations or sources changed."""
+    agreements = list(Agreement.objects.filter(pk__in=agreement_ids))
+    for agreement in agreements:
+        agreement.prepare_for_save()
+    Agreement.objects.bulk_update(agreements, ["search_text"], batch_size=500)
