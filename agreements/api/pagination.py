@@ -1,11 +1,74 @@
-from django.core.paginator import InvalidPage
+import json
+
+from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 CSV_MAX_ROWS = 10_000
+# Above this many rows (as PostgreSQL's planner estimates them), a list reports the estimate
+# rather than counting: an exact COUNT(*) over a million rows would cost more than the page.
+ESTIMATE_ABOVE = 10_000
+# Databases refuse offsets past a 64-bit integer; no real list comes near this.
+MAX_OFFSET = 2**62
+
+
+def estimated_rows(queryset: QuerySet) -> int | None:
+    """PostgreSQL's estimate of how many rows ``queryset`` has; None on other engines."""
+    if connections[queryset.db].vendor != "postgresql":
+        return None
+    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class EstimatingPaginator(Paginator):
+    """Counts exactly up to ``ESTIMATE_ABOVE`` rows and reports PostgreSQL's estimate beyond
+    (``count_estimated``), so no page pays for counting a million rows.
+
+    A page shorter than the page size tells the count by itself: no count query at all.
+    """
+
+    count_estimated = False
+
+    def page(self, number: int | str) -> Page:
+        number = self.validate_number_format(number)
+        bottom = (number - 1) * self.per_page
+        if bottom > MAX_OFFSET:
+            raise EmptyPage(f"No page {number}.")
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        if len(rows) < self.per_page and (rows or number == 1):
+            self.__dict__["count"] = bottom + len(rows)
+        if not rows and number > 1:
+            raise EmptyPage(f"No page {number}.")
+        return self._get_page(rows, number, self)
+
+    def validate_number_format(self, number: int | str) -> int:
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger("That page number is not an integer.") from error
+        if number < 1:
+            raise EmptyPage("That page number is less than 1.")
+        return number
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return len(self.object_list)
+        rows = self.object_list.order_by()
+        capped = rows[: ESTIMATE_ABOVE + 1].count()
+        if capped <= ESTIMATE_ABOVE:
+            return capped
+        estimate = estimated_rows(rows)
+        if estimate is None:
+            return rows.count()
+        self.count_estimated = True
+        return max(estimate, capped)
 
 
 def _positive_int(request: Request, name: str, maximum: int | None = None) -> int | None:
@@ -35,6 +98,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 50
     max_page_size = 200
     page_size_query_param = "page_size"
+    django_paginator_class = EstimatingPaginator
 
     def get_page_size(self, request: Request) -> int:
         return _positive_int(request, "page_size", self.max_page_size) or self.page_size
@@ -62,3 +126,22 @@ class PageNumberPagination(pagination.PageNumberPagination):
             last = paginator.num_pages
             raise NotFound(f"No page {page_number}: the last page is {last}.") from error
         return list(self.page)
+
+    def get_paginated_response(self, data: list) -> Response:
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "count_estimated": self.page.paginator.count_estimated,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count_estimated"] = {
+            "type": "boolean",
+            "description": "True when count is PostgreSQL's estimate (above 10,000 rows).",
+        }
+        return response

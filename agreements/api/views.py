@@ -15,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from agreements import models
-from agreements.api import filters, serializers
-from agreements.api.base import ETagMixin, ReaderContextMixin
+from agreements.api import filters, projections, serializers
+from agreements.api.base import ETagMixin, ReaderContextMixin, etag_of
 from agreements.api.ordering import StrictOrderingFilter, nulls_last
 from agreements.extraction.reading import UnreadableArticle, read_article_bytes
 from agreements.ingestion import IngestError, ingest_article
@@ -74,6 +74,32 @@ class ReadViewSet(StrictQueryMixin, ReaderContextMixin, viewsets.ReadOnlyModelVi
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
 
 
+class ProjectedReadsMixin:
+    """List and retrieve through a projection (``projections.py``): the same JSON as the
+    serializer, built from a few value queries."""
+
+    projection_class: type = None
+
+    def projection(self) -> Any:
+        return self.projection_class(self.request, self.sees_drafts())
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        projection = self.projection()
+        rows = projection.columns(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
+        data = projection.build(rows if page is None else page)
+        return Response(data) if page is None else self.get_paginated_response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        projection = self.projection()
+        rows = projection.build(projection.columns(self.get_queryset().filter(pk=kwargs["pk"])))
+        if not rows:
+            raise Http404
+        response = Response(rows[0])
+        response["ETag"] = etag_of(response.data)
+        return response
+
+
 class CuratedViewSet(StrictQueryMixin, ReaderContextMixin, ETagMixin, viewsets.ModelViewSet):
     """List, read, create, update and delete curated records.
 
@@ -84,7 +110,10 @@ class CuratedViewSet(StrictQueryMixin, ReaderContextMixin, ETagMixin, viewsets.M
     default_ordering: tuple[str, ...] = ("-id",)
 
     def get_queryset(self) -> QuerySet:
-        records = self.build_queryset(self.sees_drafts())
+        if self.action in {"list", "retrieve"} and getattr(self, "projection_class", None):
+            records = self.queryset.model.objects.all()  # the projection fetches the rest
+        else:
+            records = self.build_queryset(self.sees_drafts())
         if not self.sees_drafts():
             records = records.published()
         return records.order_by(*nulls_last(self.default_ordering))
@@ -134,8 +163,9 @@ class PlaceViewSet(CuratedViewSet):
         return models.Place.objects.select_related("country").prefetch_related("names")
 
 
-class OfficialViewSet(CuratedViewSet):
+class OfficialViewSet(ProjectedReadsMixin, CuratedViewSet):
     queryset = models.Official.objects.none()
+    projection_class = projections.OfficialProjection
     serializer_class = serializers.OfficialSerializer
     filterset_class = filters.OfficialFilter
     ordering_fields = ["name", "id", "updated_at"]
@@ -161,8 +191,9 @@ class OfficeViewSet(CuratedViewSet):
         )
 
 
-class AgreementViewSet(CuratedViewSet):
+class AgreementViewSet(ProjectedReadsMixin, CuratedViewSet):
     queryset = models.Agreement.objects.none()
+    projection_class = projections.AgreementProjection
     serializer_class = serializers.AgreementSerializer
     filterset_class = filters.AgreementFilter
     ordering_fields = ["signed_on", "title", "kind", "status", "id", "created_at", "updated_at"]
