@@ -36,6 +36,8 @@ class PartialDate(str):
     __slots__ = ()
 
     def __new__(cls, value: str | PartialDate | datetime.date) -> PartialDate:
+        if type(value) is cls:
+            return value
         if isinstance(value, datetime.date):
             return super().__new__(cls, value.isoformat())
         text = str(value).strip()
@@ -52,6 +54,12 @@ class PartialDate(str):
                 f"{value!r} is not a partial date: {text} is not a day of the calendar."
             )
         return super().__new__(cls, text)
+
+    @classmethod
+    def trusted(cls, text: str) -> PartialDate:
+        """A value already checked, such as one read back from a column whose check constraint
+        holds it to the format: reads skip the parsing."""
+        return str.__new__(cls, text)
 
     @property
     def year(self) -> int:

@@ -1,4 +1,7 @@
 import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
@@ -58,9 +61,10 @@ class EstimatingPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        if not isinstance(self.object_list, QuerySet):
-            return len(self.object_list)
-        rows = self.object_list.order_by()
+        rows = getattr(self.object_list, "queryset", self.object_list)
+        if not isinstance(rows, QuerySet):
+            return len(rows)
+        rows = rows.order_by()
         capped = rows[: ESTIMATE_ABOVE + 1].count()
         if capped <= ESTIMATE_ABOVE:
             return capped
@@ -82,9 +86,25 @@ def _positive_int(request: Request, name: str, maximum: int | None = None) -> in
     return int(raw)
 
 
-def _longer_than(rows: QuerySet | list, limit: int) -> bool:
+@dataclass
+class ProjectedRows:
+    """A filtered queryset read through a projection: pages come as projection rows, while
+    counting and existence checks use the bare queryset, without the page's columns and joins."""
+
+    queryset: QuerySet
+    project: Callable[[QuerySet], QuerySet]
+
+    def __getitem__(self, window: slice) -> list:
+        return list(self.project(self.queryset)[window])
+
+    def __iter__(self) -> Iterator:
+        return iter(self.project(self.queryset))
+
+
+def _longer_than(rows: QuerySet | ProjectedRows | list, limit: int) -> bool:
     if isinstance(rows, list):
         return len(rows) > limit
+    rows = getattr(rows, "queryset", rows)
     return rows[limit : limit + 1].exists()
 
 
@@ -126,6 +146,27 @@ class PageNumberPagination(pagination.PageNumberPagination):
             last = paginator.num_pages
             raise NotFound(f"No page {page_number}: the last page is {last}.") from error
         return list(self.page)
+
+    def get_next_link(self) -> str | None:
+        return self._link(self.page.next_page_number()) if self.page.has_next() else None
+
+    def get_previous_link(self) -> str | None:
+        return self._link(self.page.previous_page_number()) if self.page.has_previous() else None
+
+    def _link(self, number: int) -> str:
+        """Built from the decoded parameters, so that a query string sent as raw UTF-8 (curl
+        does) links on in percent-encoded UTF-8 rather than in re-encoded Latin-1."""
+        name = self.page_query_param
+        params = [
+            (key, value)
+            for key, values in self.request.query_params.lists()
+            if key != name
+            for value in values
+        ]
+        if number > 1:
+            params.append((name, str(number)))
+        url = self.request.build_absolute_uri(self.request.path)
+        return f"{url}?{urlencode(sorted(params))}" if params else url
 
     def get_paginated_response(self, data: list) -> Response:
         return Response(

@@ -136,7 +136,7 @@ class AgreementProjection(Projection):
     ) -> dict[int, list[dict]]:
         signers = list(
             models.Signatory.objects.filter(agreement_id__in=ids)
-            .order_by("agreement", "country__name_en", "pk")
+            .order_by("agreement_id", "country__name_en", "pk")
             .values_list(
                 "agreement_id",
                 "official_id",
@@ -149,7 +149,7 @@ class AgreementProjection(Projection):
         offices: dict[int, list[tuple]] = defaultdict(list)
         for office in (
             models.OfficeHeld.objects.filter(official_id__in={s[1] for s in signers})
-            .order_by("official__name", "started_on", "pk")
+            .order_by("official_id", "started_on", "pk")
             .values_list(
                 "official_id",
                 "id",

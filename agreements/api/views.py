@@ -18,6 +18,7 @@ from agreements import models
 from agreements.api import filters, projections, serializers
 from agreements.api.base import ETagMixin, ReaderContextMixin, etag_of
 from agreements.api.ordering import StrictOrderingFilter, nulls_last
+from agreements.api.pagination import ProjectedRows
 from agreements.extraction.reading import UnreadableArticle, read_article_bytes
 from agreements.ingestion import IngestError, ingest_article
 from agreements.relations import has_records, pair_of_codes, pairs_with_records, summarise
@@ -85,7 +86,7 @@ class ProjectedReadsMixin:
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         projection = self.projection()
-        rows = projection.columns(self.filter_queryset(self.get_queryset()))
+        rows = ProjectedRows(self.filter_queryset(self.get_queryset()), projection.columns)
         page = self.paginate_queryset(rows)
         data = projection.build(rows if page is None else page)
         return Response(data) if page is None else self.get_paginated_response(data)

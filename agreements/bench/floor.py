@@ -8,6 +8,7 @@ one query per embedded list, a dict per record. The benchmark compares the API a
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 from django.db import connection
@@ -49,7 +50,7 @@ LEFT JOIN agreements_place p ON p.id = a.place_id
 LEFT JOIN agreements_country pc ON pc.id = p.country_id
 LEFT JOIN agreements_signingevent e ON e.id = a.event_id
 WHERE a.review_state = 'published' {where}
-ORDER BY a.signed_on DESC NULLS LAST, a.id LIMIT {limit} OFFSET {offset}
+ORDER BY a.signed_on DESC NULLS LAST, a.id DESC LIMIT {limit} OFFSET {offset}
 """
 
 
@@ -232,6 +233,14 @@ def count(where: str, params: list) -> tuple[int, bool]:
     return _rows(f"SELECT COUNT(*) FROM ({base}) counted", params)[0][0], False
 
 
+def page_link(path: str, page: int) -> str:
+    base, _, query = path.partition("?")
+    params = [(key, value) for key, value in parse_qsl(query) if key != "page"]
+    if page > 1:
+        params.append(("page", str(page)))
+    return f"{BASE}{base}?{urlencode(sorted(params))}" if params else f"{BASE}{base}"
+
+
 def page_body(where: str, params: list, path: str, page: int = 1, size: int = 50) -> dict:
     total, estimated = count(where, params)
     results = agreements_page(where, params, size, (page - 1) * size)
@@ -239,8 +248,8 @@ def page_body(where: str, params: list, path: str, page: int = 1, size: int = 50
     return {
         "count": total,
         "count_estimated": estimated,
-        "next": f"{BASE}{path}&page={page + 1}" if page < pages else None,
-        "previous": f"{BASE}{path}&page={page - 1}" if page > 1 else None,
+        "next": page_link(path, page + 1) if page < pages else None,
+        "previous": page_link(path, page - 1) if page > 1 else None,
         "results": results,
     }
 
@@ -417,4 +426,10 @@ def officials_body(term: str) -> dict:
         }
         for pk, uid, created, updated, slug, name, code, country_name, wikidata, state in rows
     ]
-    return {"count": total, "next": None, "previous": None, "results": results}
+    return {
+        "count": total,
+        "count_estimated": False,
+        "next": None,
+        "previous": None,
+        "results": results,
+    }

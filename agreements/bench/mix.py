@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from agreements.bench import floor
 from agreements.bench.dataset import DataSet
@@ -56,8 +57,8 @@ def requests(data: DataSet) -> list[BenchRequest]:
         ),
         BenchRequest(
             "full text ar",
-            "/api/v1/agreements/?q=اللقاحات",
-            page(arabic_where, arabic_params, "/agreements/?q=اللقاحات"),
+            f"/api/v1/agreements/?q={quote('اللقاحات')}",
+            page(arabic_where, arabic_params, f"/agreements/?q={quote('اللقاحات')}"),
         ),
         BenchRequest(
             "full text en",
@@ -67,7 +68,7 @@ def requests(data: DataSet) -> list[BenchRequest]:
         BenchRequest(
             "deep page",
             f"/api/v1/agreements/?page={deep_page}",
-            page("", [], "/agreements/?x=1", deep_page),
+            page("", [], "/agreements/", deep_page),
             scales=False,
         ),
         BenchRequest(

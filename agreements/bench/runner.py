@@ -28,11 +28,20 @@ class Result:
     ratio: float
     scales: bool
     status: int
+    same_as_floor: bool
 
 
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def _same_body(api: bytes, floor: bytes) -> bool:
+    """Whether the floor answered with the same page: the comparison is only fair if so."""
+    try:
+        return json.loads(api) == json.loads(floor)
+    except ValueError:
+        return api == floor
 
 
 def _timings(function, repeat: int) -> list[float]:
@@ -98,6 +107,7 @@ def _run(requests: list[BenchRequest], repeat: int) -> list[Result]:
                 ratio=round(api_p50 / floor_p50, 2) if floor_p50 else 0.0,
                 scales=request.scales,
                 status=response.status_code,
+                same_as_floor=_same_body(response.content, request.floor()),
             )
         )
     return results
@@ -111,7 +121,7 @@ def write(
         "database": database,
         "agreements": agreements,
         "requests": [
-            {key: value for key, value in asdict(result).items() if key not in {"scales", "status"}}
+            {key: value for key, value in asdict(result).items() if key != "status"}
             for result in results
         ],
         "http": http,

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from agreements.models.base import (
     Bilateral,
@@ -19,7 +19,11 @@ from agreements.models.base import (
     choices_constraint,
     partial_date_order_constraint,
 )
-from agreements.models.fields import PartialDateField, partial_date_format_constraint
+from agreements.models.fields import (
+    OrderedIndex,
+    PartialDateField,
+    partial_date_format_constraint,
+)
 from agreements.partial_dates import PartialDate
 from agreements.search import matches_full_text
 
@@ -51,13 +55,19 @@ class Sector(Tracked):
         return (self.slug,)
 
 
+NEWEST_FIRST = (F("signed_on").desc(nulls_last=True), F("id").desc())
+
+
 class PairQuerySet(FoldedTextQuerySet):
     def involving(self, *countries: Any) -> "PairQuerySet":
         """Records to which every one of ``countries`` (Country or id) is a party."""
-        queryset = self
-        for country in countries:
-            queryset = queryset.filter(Q(party_a=country) | Q(party_b=country))
-        return queryset
+        ids = sorted({getattr(country, "pk", country) for country in countries})
+        if len(ids) == 1:
+            return self.filter(Q(party_a=ids[0]) | Q(party_b=ids[0]))
+        if len(ids) == 2:
+            # Parties are stored in canonical order (Bilateral), so a pair is one index probe.
+            return self.filter(party_a=ids[0], party_b=ids[1])
+        return self if not ids else self.none()
 
 
 class SigningEventPartOfDay(models.TextChoices):
@@ -219,10 +229,12 @@ class Agreement(Searchable, Curated, Bilateral):
             partial_date_order_constraint("signed_on", "in_force_on"),
             partial_date_order_constraint("signed_on", "expires_on"),
         ]
+        # In the API's order (newest first, undated last), so that a page of a pair, of one
+        # party, or of a date range reads its rows off an index instead of sorting them all.
         indexes = [
-            # The pair filter (country=VE&country=RU) and a pair's agreements by date.
-            models.Index(fields=["party_a", "party_b", "signed_on"], name="agreement_pair_signed"),
-            models.Index(fields=["party_b", "signed_on"], name="agreement_party_b_signed"),
+            OrderedIndex("party_a", "party_b", *NEWEST_FIRST, name="agreement_pair_newest"),
+            OrderedIndex("party_b", *NEWEST_FIRST, name="agreement_party_b_newest"),
+            OrderedIndex(*NEWEST_FIRST, name="agreement_newest"),
         ]
 
     def __str__(self) -> str:

@@ -54,7 +54,8 @@ class PartialDateField(models.CharField):
         return name, path, args, kwargs
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
-        return None if value is None else PartialDate(value)
+        # The column's check constraint (partial_date_format_constraint) already holds it.
+        return None if value is None else PartialDate.trusted(value)
 
     def to_python(self, value: Any) -> PartialDate | None:
         if value is None or value == "":
@@ -107,7 +108,12 @@ class MayBeOnOrAfter(_PartialDateRangeLookup):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} >= SUBSTR({rhs}, 1, LENGTH({lhs}))", [*lhs_params, *rhs_params, *lhs_params]
+        exact = f"{lhs} >= SUBSTR({rhs}, 1, LENGTH({lhs}))"
+        exact_params = [*lhs_params, *rhs_params, *lhs_params]
+        if rhs != "%s" or len(rhs_params) != 1:
+            return exact, exact_params
+        # Every stored value has at least a year, so it is >= the bound's year: an index range.
+        return f"{lhs} >= %s AND {exact}", [*lhs_params, rhs_params[0][:4], *exact_params]
 
 
 @PartialDateField.register_lookup
@@ -127,3 +133,23 @@ class MayBeOnOrBefore(_PartialDateRangeLookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} <= {rhs}", [*lhs_params, *rhs_params]
+
+
+class OrderedIndex(models.Index):
+    """An index on ordered expressions that SQLite can build too.
+
+    SQLite refuses NULLS FIRST/LAST in an index, but already sorts NULL lowest: a descending
+    column there is NULLS LAST by itself, which is all this project's indexes ask for.
+    """
+
+    def create_sql(self, model: type[models.Model], schema_editor: Any, **kwargs: Any) -> Any:
+        if schema_editor.connection.vendor != "sqlite":
+            return super().create_sql(model, schema_editor, **kwargs)
+        portable = self.clone()
+        portable.expressions = tuple(
+            models.OrderBy(term.expression, descending=term.descending)
+            if isinstance(term, models.OrderBy)
+            else term
+            for term in self.expressions
+        )
+        return super(OrderedIndex, portable).create_sql(model, schema_editor, **kwargs)

@@ -57,12 +57,13 @@ class Command(BaseCommand):
     def _table(self, results: list[runner.Result]) -> None:
         header = (
             f"{'request':<16} {'queries':>7} {'api p50':>9} {'api p95':>9} "
-            f"{'floor p50':>10} {'db ms':>8} {'ratio':>6}"
+            f"{'floor p50':>10} {'db ms':>8} {'ratio':>6}  same page"
         )
         self.stdout.write(header)
         for r in results:
             db = f"{r.db_ms:.2f}" if r.db_ms is not None else "—"
+            same = "yes" if r.same_as_floor else "NO"
             self.stdout.write(
                 f"{r.name:<16} {r.queries:>7} {r.api_p50_ms:>9.2f} {r.api_p95_ms:>9.2f} "
-                f"{r.floor_p50_ms:>10.2f} {db:>8} {r.ratio:>6.2f}"
+                f"{r.floor_p50_ms:>10.2f} {db:>8} {r.ratio:>6.2f}  {same}"
             )
