@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
 
 class AgreementsConfig(AppConfig):
@@ -22,3 +24,17 @@ class AgreementsConfig(AppConfig):
             services.refresh_agreements_of_source, sender=Source, dispatch_uid="source-refresh"
         )
         pre_save.connect(prepare_before_save, dispatch_uid="agreements_prepare_before_save")
+        self._announce_changes(services.data_changed)
+        post_migrate.connect(services.data_version_after_migrate, sender=self)
+
+    def _announce_changes(self, receiver: Any) -> None:
+        """Every write to the app's data moves the data version (models/versions.py)."""
+        for model in self.get_models():
+            name = model._meta.model_name
+            if name.startswith("historical"):
+                continue
+            for signal in (post_save, post_delete):
+                signal.connect(receiver, sender=model, dispatch_uid=f"version-{signal}-{name}")
+            for field in model._meta.many_to_many:
+                through = field.remote_field.through
+                m2m_changed.connect(receiver, sender=through, dispatch_uid=f"version-{through}")

@@ -19,6 +19,8 @@ from agreements.models import (
 )
 
 PAIR_MODELS = (Agreement, SigningEvent, Commission, CountClaim)
+# Whose drafts can show in a summary (sources through the cited count claims).
+RELATION_MODELS = (*PAIR_MODELS, Source)
 Pair = tuple[int, int]  # country ids, lower first, as stored
 
 

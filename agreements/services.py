@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from agreements.models import Citation, ReviewState
+from agreements.models import Citation, ReviewState, bump_data_version
 from agreements.models.agreements import refresh_search_text
 
 CURATORS_GROUP = "curators"
@@ -29,6 +29,17 @@ def ensure_curators_group_after_migrate(
     # Permissions are created by contrib.auth's own post_migrate handler, which runs first
     # because django.contrib.auth comes before agreements in INSTALLED_APPS.
     ensure_curators_group()
+
+
+def data_changed(sender: type, using: str = "default", **kwargs: Any) -> None:
+    if kwargs.get("action", "post_").startswith("post_"):
+        bump_data_version(using)
+
+
+def data_version_after_migrate(app_config: Any, using: str = "default", **kwargs: Any) -> None:
+    # A migration may change data (reference data, backfills): readers must not keep old copies.
+    if kwargs.get("plan"):
+        bump_data_version(using)
 
 
 def refresh_cited_agreement(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -60,6 +71,7 @@ def set_review_state(
             default_user=user,
             default_change_reason=f"Marked {ReviewState(state).label.lower()}",
         )
+        bump_data_version(queryset.db)  # bulk updates send no post_save
         if model._meta.model_name == "source":
             # Published sources' passages are searchable in the agreements they support.
             cited = Citation.objects.filter(source__in=changed).exclude(agreement=None)

@@ -2,8 +2,6 @@
 visibility of drafts, strict query strings, ETags."""
 
 import copy
-import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -17,6 +15,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from agreements.api.conditional import ConditionalGetMixin, content_matches, tag_for_write
 from agreements.models.base import can_see_drafts
 
 # Model fields that the API shows under another name.
@@ -157,11 +156,6 @@ class PreconditionFailed(APIException):
     default_code = "precondition_failed"
 
 
-def etag_of(data: Any) -> str:
-    body = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-    return '"' + hashlib.sha256(body.encode("utf-8")).hexdigest()[:32] + '"'
-
-
 class ReaderContextMixin:
     """Serializers learn whether the reader may see drafts (embedded records included)."""
 
@@ -178,22 +172,15 @@ class ReaderContextMixin:
         return self.queryset.model
 
 
-class ETagMixin:
-    """Detail responses carry an ETag; an update or delete with a stale If-Match gets 412."""
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = etag_of(response.data)
-        return response
+class ETagMixin(ConditionalGetMixin):
+    """Reads carry ETags (``conditional.py``); an update or delete with a stale If-Match
+    gets 412."""
 
     def check_if_match(self, instance: models.Model) -> None:
         header = self.request.headers.get("If-Match")
         if header is None or header.strip() == "*":
             return
-        current = etag_of(self.get_serializer(instance).data)
-        # If-Match compares strongly: a weak tag (W/"...") never matches.
-        offered = [tag.strip() for tag in header.split(",")]
-        if current not in offered:
+        if not content_matches(header, self.get_serializer(instance).data):
             raise PreconditionFailed()
 
     @transaction.atomic
@@ -204,7 +191,7 @@ class ETagMixin:
         serializer.is_valid(raise_exception=True)
         self.perform_update(serializer)
         response = Response(self.fresh_representation(serializer.instance))
-        response["ETag"] = etag_of(response.data)
+        response["ETag"] = tag_for_write(response.data, request, self.audience())
         return response
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -212,7 +199,8 @@ class ETagMixin:
         serializer.is_valid(raise_exception=True)
         self.perform_create(serializer)
         data = self.fresh_representation(serializer.instance)
-        return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": etag_of(data)})
+        tag = tag_for_write(data, request, self.audience())
+        return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": tag})
 
     def fresh_representation(self, instance: models.Model) -> dict:
         # Read back through get_queryset(): the same prefetching as a GET, not a query per row.

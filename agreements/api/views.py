@@ -16,12 +16,20 @@ from rest_framework.response import Response
 
 from agreements import models
 from agreements.api import filters, projections, serializers
-from agreements.api.base import ETagMixin, ReaderContextMixin, etag_of
+from agreements.api.base import ETagMixin, ReaderContextMixin
+from agreements.api.conditional import PUBLIC, ConditionalGetMixin
 from agreements.api.ordering import StrictOrderingFilter, nulls_last
 from agreements.api.pagination import ProjectedRows
 from agreements.extraction.reading import UnreadableArticle, read_article_bytes
 from agreements.ingestion import IngestError, ingest_article
-from agreements.relations import has_records, pair_of_codes, pairs_with_records, summarise
+from agreements.models.base import can_see_drafts
+from agreements.relations import (
+    RELATION_MODELS,
+    has_records,
+    pair_of_codes,
+    pairs_with_records,
+    summarise,
+)
 
 PAGINATION_PARAMS = {"page", "page_size"}
 ALWAYS_ACCEPTED = {"format"}
@@ -71,7 +79,9 @@ def visible(model: type, sees_drafts: bool) -> QuerySet:
     return records if sees_drafts else records.published()
 
 
-class ReadViewSet(StrictQueryMixin, ReaderContextMixin, viewsets.ReadOnlyModelViewSet):
+class ReadViewSet(
+    StrictQueryMixin, ReaderContextMixin, ConditionalGetMixin, viewsets.ReadOnlyModelViewSet
+):
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
 
 
@@ -96,9 +106,7 @@ class ProjectedReadsMixin:
         rows = projection.build(projection.columns(self.get_queryset().filter(pk=kwargs["pk"])))
         if not rows:
             raise Http404
-        response = Response(rows[0])
-        response["ETag"] = etag_of(response.data)
-        return response
+        return Response(rows[0])
 
 
 class CuratedViewSet(StrictQueryMixin, ReaderContextMixin, ETagMixin, viewsets.ModelViewSet):
@@ -368,7 +376,9 @@ class CitationViewSet(StrictQueryMixin, ReaderContextMixin, ETagMixin, viewsets.
         parameters=[OpenApiParameter("pair", str, OpenApiParameter.PATH, description="RU-VE")]
     ),
 )
-class RelationViewSet(StrictQueryMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class RelationViewSet(
+    StrictQueryMixin, ConditionalGetMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """One entry per country pair with records: `/relations/RU-VE/` (either order)."""
 
     serializer_class = serializers.RelationSerializer
@@ -380,6 +390,12 @@ class RelationViewSet(StrictQueryMixin, mixins.ListModelMixin, viewsets.GenericV
     def accepted_query_params(self) -> set[str]:
         accepted = super().accepted_query_params()
         return accepted | {"country"} if self.action == "list" else accepted
+
+    def audience(self) -> str:
+        # A summary draws on several models, each with its own view permission.
+        user = self.request.user
+        seen = [model for model in RELATION_MODELS if can_see_drafts(user, model)]
+        return "+".join(model._meta.model_name for model in seen) or PUBLIC
 
     def get_queryset(self) -> list:
         field = filters.CountryCodesField(required=False)

@@ -12,6 +12,7 @@ from agreements.models.fields import PartialDateField
 from agreements.models.geography import Country, CountryAlias, Place, PlaceName
 from agreements.models.people import OfficeHeld, Official, OfficialName
 from agreements.models.sources import CITED_FIELDS, Citation, Source, citation_field_for
+from agreements.models.versions import bump_data_version, current_data_version
 
 __all__ = [
     "CITED_FIELDS",
@@ -36,5 +37,7 @@ __all__ = [
     "SigningEvent",
     "Source",
     "Statement",
+    "bump_data_version",
     "citation_field_for",
+    "current_data_version",
 ]

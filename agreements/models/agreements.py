@@ -24,6 +24,7 @@ from agreements.models.fields import (
     PartialDateField,
     partial_date_format_constraint,
 )
+from agreements.models.versions import bump_data_version
 from agreements.partial_dates import PartialDate
 from agreements.search import matches_full_text
 
@@ -487,3 +488,5 @@ def refresh_search_text(agreement_ids: list[int]) -> None:
     for agreement in agreements:
         agreement.prepare_for_save()
     Agreement.objects.bulk_update(agreements, ["search_text"], batch_size=500)
+    if agreements:
+        bump_data_version()  # bulk updates send no post_save

@@ -1,0 +1,97 @@
+"""Pages: counted exactly up to a cap, estimated beyond on PostgreSQL, never counted when the
+page itself tells the count; links that survive raw UTF-8 query strings."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from agreements.api import pagination
+from agreements.models import Agreement, ReviewState
+from tests.factories import AgreementFactory, country
+
+PUBLISHED = ReviewState.PUBLISHED
+
+
+@pytest.fixture
+def five(db):
+    return AgreementFactory.create_batch(5, review_state=PUBLISHED)
+
+
+def _get(api, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(url)
+    assert response.status_code == 200, response.content
+    return response.json(), [query["sql"] for query in queries]
+
+
+def test_a_page_shorter_than_the_page_size_needs_no_count_query(api, five):
+    body, queries = _get(api, "/api/v1/agreements/?page_size=10")
+    assert body["count"] == 5
+    assert not any("COUNT(" in sql.upper() for sql in queries)
+
+
+def test_a_full_page_counts_the_rest(api, five):
+    body, queries = _get(api, "/api/v1/agreements/?page_size=2")
+    assert (body["count"], body["count_estimated"]) == (5, False)
+    assert sum("COUNT(" in sql.upper() for sql in queries) == 1
+
+
+def test_the_last_short_page_knows_the_count_without_counting(api, five):
+    body, queries = _get(api, "/api/v1/agreements/?page_size=2&page=3")
+    assert (body["count"], len(body["results"])) == (5, 1)
+    assert not any("COUNT(" in sql.upper() for sql in queries)
+
+
+def test_the_count_query_leaves_out_the_pages_joins(api, five):
+    _, queries = _get(api, "/api/v1/agreements/?page_size=2")
+    (count,) = [sql for sql in queries if "COUNT(" in sql.upper()]
+    assert "agreements_place" not in count and "agreements_signingevent" not in count
+
+
+def test_above_the_cap_the_count_is_estimated_on_postgresql_and_exact_elsewhere(
+    api, five, monkeypatch
+):
+    monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 3)
+    body, _ = _get(api, "/api/v1/agreements/?page_size=2")
+    if connection.vendor == "postgresql":
+        assert body["count_estimated"] is True
+        assert body["count"] >= 4
+    else:
+        assert (body["count"], body["count_estimated"]) == (5, False)
+
+
+def test_up_to_the_cap_the_count_is_exact(api, five, monkeypatch):
+    monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 5)
+    body, _ = _get(api, "/api/v1/agreements/?page_size=2")
+    assert (body["count"], body["count_estimated"]) == (5, False)
+
+
+def test_next_links_percent_encode_a_raw_utf8_query_string(api, db):
+    AgreementFactory.create_batch(2, review_state=PUBLISHED, title="اتفاقية النفط")
+    first = api.get("/api/v1/agreements/?q=النفط&page_size=1").json()
+    assert "q=%D8%A7%D9%84%D9%86%D9%81%D8%B7" in first["next"]
+    second = api.get(first["next"]).json()
+    assert second["count"] == 2 and second["previous"].endswith(
+        "page_size=1&q=%D8%A7%D9%84%D9%86%D9%81%D8%B7"
+    )
+
+
+def test_a_previous_link_to_the_first_page_carries_no_page(api, five):
+    body = api.get("/api/v1/agreements/?page_size=2&page=2").json()
+    assert "page=" not in body["previous"].replace("page_size=", "")
+
+
+def test_two_countries_in_either_order_name_the_stored_pair(db):
+    agreement = AgreementFactory(party_a=country("VE"), party_b=country("RU"))
+    assert list(Agreement.objects.involving(country("VE"), country("RU"))) == [agreement]
+    assert list(Agreement.objects.involving(country("RU"), country("VE"))) == [agreement]
+
+
+def test_a_pair_filter_misses_another_pair(db):
+    AgreementFactory(party_a=country("VE"), party_b=country("RU"))
+    assert not Agreement.objects.involving(country("VE"), country("CN")).exists()
+
+
+def test_three_countries_name_no_bilateral_record(db):
+    AgreementFactory(party_a=country("VE"), party_b=country("RU"))
+    assert not Agreement.objects.involving(country("VE"), country("RU"), country("CN")).exists()
