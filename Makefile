@@ -26,8 +26,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# `make test TESTS=tests/test_replicas.py` runs part of the suite.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(TESTS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous reads go to read replicas when DATABASE_REPLICA_URLS is set.
+    "tracker.replicas.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history tables.
@@ -97,14 +99,35 @@ DATABASES = {
     )
 }
 USES_EMBEDDED_DATABASE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-if not USES_EMBEDDED_DATABASE:
-    # psycopg's connection pool: a request borrows a connection instead of opening one.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+
+
+def pooled(database: dict) -> dict:
+    """psycopg's connection pool: a request borrows a connection instead of opening one."""
+    database["CONN_MAX_AGE"] = 0
+    database.setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DATABASE_POOL_MIN", "1")),
         "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
         "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
     }
+    return database
+
+
+if not USES_EMBEDDED_DATABASE:
+    pooled(DATABASES["default"])
+
+# Streaming replicas for anonymous reads (tracker/replicas.py), comma-separated URLs.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", "")
+if DATABASE_REPLICA_URLS and USES_EMBEDDED_DATABASE:
+    raise ImproperlyConfigured(
+        "DATABASE_REPLICA_URLS needs DATABASE_URL to name the PostgreSQL primary."
+    )
+for number, url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    replica = pooled(dj_database_url.parse(url, conn_health_checks=True))
+    # Under test, a replica reads the primary's test database (replicated like any other).
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{number}"] = replica
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["tracker.replicas.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
