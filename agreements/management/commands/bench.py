@@ -6,8 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from agreements.bench import dataset, mix, runner
+from agreements.bench import http as http_bench
 
 
 class Command(BaseCommand):
@@ -28,6 +30,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, agreements: int, **options: Any) -> None:
         if agreements < 100:
             raise CommandError("--agreements must be at least 100.")
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("The database has unapplied migrations: run `manage.py migrate`.")
         existing = dataset.existing_size()
         try:
             if options["reuse"] and existing == agreements:
@@ -42,12 +47,12 @@ class Command(BaseCommand):
         results = runner.run(mix.requests(data), options["repeat"])
         http = None
         if options["http"]:
-            from agreements.bench import http as http_bench
-
             http = http_bench.run(data, seconds=options["http_seconds"], stdout=self.stdout)
         path = runner.write(options["out"], connection.vendor, agreements, results, http)
         plot = runner.plot(options["out"], connection.vendor)
         self._table(results)
+        if http:
+            self._http_table(http)
         self.stdout.write(f"Written: {path}" + (f", {plot}" if plot else ""))
 
     def _progress(self, table: str, rows: int) -> None:
@@ -67,3 +72,21 @@ class Command(BaseCommand):
                 f"{r.name:<16} {r.queries:>7} {r.api_p50_ms:>9.2f} {r.api_p95_ms:>9.2f} "
                 f"{r.floor_p50_ms:>10.2f} {db:>8} {r.ratio:>6.2f}  {same}"
             )
+
+    def _http_table(self, http: dict) -> None:
+        self.stdout.write(
+            f"HTTP, gunicorn {http['workers']} workers × 4 threads, {http['concurrency']} "
+            f"clients, {http['seconds']:.0f} s each:"
+        )
+        self.stdout.write(
+            f"{'app':<6} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+            f" {'worker MB start→end (peak)':>28}"
+        )
+        for name in ("api", "floor"):
+            row, rss = http[name], http[name]["worker_rss_mb"]
+            memory = f"{rss['start']:.0f}→{rss['end']:.0f} ({rss['peak']:.0f})"
+            self.stdout.write(
+                f"{name:<6} {row['requests']:>9} {row['errors']:>7} {row['rps']:>8.1f} "
+                f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {memory:>28}"
+            )
+        self.stdout.write(f"API throughput ÷ floor throughput: {http['throughput_ratio']:.2f}")
