@@ -26,6 +26,25 @@ class AgreementsConfig(AppConfig):
         pre_save.connect(prepare_before_save, dispatch_uid="agreements_prepare_before_save")
         self._announce_changes(services.data_changed)
         post_migrate.connect(services.data_version_after_migrate, sender=self)
+        self._keep_statistics(services)
+
+    def _keep_statistics(self, services: Any) -> None:
+        """Every write to a pair's records recomputes the pair's statistics (statistics.py)."""
+        from agreements.models import Agreement
+        from agreements.relations import PAIR_MODELS
+
+        for model in PAIR_MODELS:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    services.pair_records_changed,
+                    sender=model,
+                    dispatch_uid=f"statistics-{signal}-{model._meta.model_name}",
+                )
+        m2m_changed.connect(
+            services.agreement_sectors_changed,
+            sender=Agreement.sectors.through,
+            dispatch_uid="statistics-sectors",
+        )
 
     def _announce_changes(self, receiver: Any) -> None:
         """Every write to the app's data moves the data version (models/versions.py)."""

@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError, DeserializedObject
 from django.db import DatabaseError, models, transaction
 
+from agreements import statistics
 from agreements.models import Source
 
 SOURCE = "agreements.source"
@@ -65,7 +66,7 @@ def load_missing(path: Path) -> LoadResult:
 
     result = LoadResult()
     created = defaultdict(list)
-    with transaction.atomic():
+    with transaction.atomic(), statistics.deferred():
         # Records are read one at a time, each after the ones before it are saved, because a
         # natural key may point at a record earlier in the same fixture.
         index = 0

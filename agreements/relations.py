@@ -1,13 +1,18 @@
 """Country pairs: one summary per pair that has records, built with a fixed number of queries
-for any number of pairs."""
+for any number of pairs. Public summaries read their counts from ``statistics.py``; curators,
+who also see drafts, have them counted at read time."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db import router
+from django.db.models import Count, F, Max, Min, Q, Window
+from django.db.models.functions import RowNumber
 
+from agreements import statistics
 from agreements.models import (
     Agreement,
     Citation,
@@ -17,15 +22,25 @@ from agreements.models import (
     SigningEvent,
     Source,
 )
+from agreements.models.base import can_see_drafts
 
 PAIR_MODELS = (Agreement, SigningEvent, Commission, CountClaim)
 # Whose drafts can show in a summary (sources through the cited count claims).
 RELATION_MODELS = (*PAIR_MODELS, Source)
+RECENT_EVENTS = 10
 Pair = tuple[int, int]  # country ids, lower first, as stored
+
+
+def sees_only_published(user: Any) -> bool:
+    return not any(can_see_drafts(user, model) for model in RELATION_MODELS)
 
 
 def pairs_with_records(user: Any, countries: list[Country] = ()) -> list[Pair]:
     """Every pair with at least one record the user may see, sorted by the two ISO codes."""
+    if sees_only_published(user):
+        return statistics.published_pairs(
+            [country.pk for country in countries], router.db_for_read(Agreement)
+        )
     pairs: set[Pair] = set()
     for model in PAIR_MODELS:
         records = model.objects.visible_to(user).involving(*countries)
@@ -58,38 +73,24 @@ def _in_pairs(pairs: list[Pair], prefix: str = "") -> Q:
     return reduce(or_, (Q(**{f"{prefix}party_a": a, f"{prefix}party_b": b}) for a, b in pairs))
 
 
-def summarise(pairs: list[Pair], user: Any) -> list[dict]:
-    """The summary of each pair, in the order given."""
-    if not pairs:
-        return []
+def _counted_now(pairs: list[Pair], user: Any) -> dict[Pair, dict]:
+    """What ``statistics.statistics_of`` stores, counted over the records ``user`` may see."""
     condition = _in_pairs(pairs)
-    countries = Country.objects.in_bulk({pk for pair in pairs for pk in pair})
     agreements = Agreement.objects.visible_to(user).filter(condition)
-
-    totals = {
-        (row["party_a"], row["party_b"]): row
-        for row in agreements.values("party_a", "party_b")
+    found: dict[Pair, dict] = defaultdict(
+        lambda: {"agreements": 0, "first": None, "last": None, "events": 0, "sectors": []}
+    )
+    for row in (
+        agreements.values("party_a", "party_b")
         .order_by()
         .annotate(count=Count("pk"), first=Min("signed_on"), last=Max("signed_on"))
-    }
-    events = defaultdict(list)
-    for event in SigningEvent.objects.visible_to(user).filter(condition).order_by("held_on", "pk"):
-        events[event.party_a_id, event.party_b_id].append(event)
-    sources = Source.objects.visible_to(user)
-    citations = Citation.objects.filter(source__in=sources).select_related("source")
-    claims = defaultdict(list)
-    for claim in (
-        CountClaim.objects.visible_to(user)
-        .filter(condition, event__isnull=True)
-        .order_by("since", "pk")
-        .prefetch_related(Prefetch("citations", queryset=citations))
     ):
-        claims[claim.party_a_id, claim.party_b_id].append(claim)
-    commissions = defaultdict(list)
-    for commission in Commission.objects.visible_to(user).filter(condition).order_by("founded_on"):
-        commissions[commission.party_a_id, commission.party_b_id].append(commission)
-    visible_commissions = {c.pk for records in commissions.values() for c in records}
-    sectors = defaultdict(list)
+        found[row["party_a"], row["party_b"]].update(
+            agreements=row["count"], first=row["first"], last=row["last"]
+        )
+    events = SigningEvent.objects.visible_to(user).filter(condition)
+    for row in events.values("party_a", "party_b").order_by().annotate(count=Count("pk")):
+        found[row["party_a"], row["party_b"]]["events"] = row["count"]
     links = Agreement.sectors.through.objects.filter(agreement__in=agreements)
     for row in (
         links.values(
@@ -102,7 +103,7 @@ def summarise(pairs: list[Pair], user: Any) -> list[dict]:
         .order_by("sector__slug")
         .annotate(count=Count("agreement", distinct=True))
     ):
-        sectors[row["agreement__party_a"], row["agreement__party_b"]].append(
+        found[row["agreement__party_a"], row["agreement__party_b"]]["sectors"].append(
             {
                 "slug": row["sector__slug"],
                 "name_en": row["sector__name_en"],
@@ -110,37 +111,151 @@ def summarise(pairs: list[Pair], user: Any) -> list[dict]:
                 "count": row["count"],
             }
         )
+    return found
 
-    summaries = []
-    for pair in pairs:
-        pair_countries = sorted((countries[pair[0]], countries[pair[1]]), key=lambda c: c.code)
-        total = totals.get(pair, {})
-        summaries.append(
-            {
-                "pair": "-".join(country.code for country in pair_countries),
-                "countries": pair_countries,
-                "agreement_count": total.get("count", 0),
-                "first_signed_on": total.get("first"),
-                "last_signed_on": total.get("last"),
-                "events": events[pair],
-                "reported_totals": [
-                    {
-                        "value": claim.value,
-                        "qualifier": claim.qualifier,
-                        "counted": claim.counted,
-                        "since": claim.since,
-                        "until": claim.until,
-                        "commission": claim.commission_id
-                        if claim.commission_id in visible_commissions
-                        else None,
-                        "sources": list(
-                            {c.source_id: c.source for c in claim.citations.all()}.values()
-                        ),
-                    }
-                    for claim in claims[pair]
-                ],
-                "commissions": commissions[pair],
-                "sectors": sectors[pair],
-            }
+
+def _recent_events(pairs: list[Pair], user: Any) -> dict[Pair, list[tuple]]:
+    """The latest RECENT_EVENTS events of each pair (undated ones last)."""
+    newest = (F("held_on").desc(nulls_last=True), F("pk").desc())
+    ranked = (
+        SigningEvent.objects.visible_to(user)
+        .filter(_in_pairs(pairs))
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("party_a"), F("party_b")], order_by=newest)
         )
-    return summaries
+        .filter(rank__lte=RECENT_EVENTS)
+        .order_by(*newest)
+        .values_list("party_a", "party_b", "id", "name", "held_on")
+    )
+    events = defaultdict(list)
+    for a, b, *event in ranked:
+        events[a, b].append(event)
+    return events
+
+
+def _reported_totals(pairs: list[Pair], user: Any) -> dict[Pair, list[dict]]:
+    """Counts reported for a period (not at an event), each with its visible sources: one
+    query over claims, their citations and the citations' sources."""
+    visible_sources = Source.objects.visible_to(user).values("pk")
+    claims = (
+        CountClaim.objects.visible_to(user)
+        .filter(_in_pairs(pairs), event__isnull=True)
+        .order_by("since", "pk")
+    )
+    cited = Citation.objects.filter(count_claim__in=claims.values("pk"), source__in=visible_sources)
+    sources: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for claim_id, *source in cited.order_by("source_id").values_list(
+        "count_claim_id",
+        "source_id",
+        "source__title",
+        "source__publisher",
+        "source__url",
+        "source__language",
+        "source__published_on",
+    ):
+        sources[claim_id][source[0]] = source
+    found: dict[Pair, list[dict]] = defaultdict(list)
+    for a, b, pk, *claim in claims.values_list(
+        "party_a", "party_b", "pk", "value", "qualifier", "counted", "since", "until", "commission"
+    ):
+        found[a, b].append({"claim": claim, "sources": list(sources[pk].values())})
+    return found
+
+
+def summarise(pairs: list[Pair], user: Any, href: Callable[[str, Any], str]) -> list[dict | None]:
+    """The summary of each pair, in the order given, as the API shows it (``href(resource,
+    key)`` makes links). None for a pair with nothing the user may see."""
+    if not pairs:
+        return []
+    public = sees_only_published(user)
+    if public:
+        counted = statistics.statistics_of(pairs, router.db_for_read(Agreement))
+    else:
+        counted = _counted_now(pairs, user)
+    countries = {
+        pk: {"code": code, "name": name}
+        for pk, code, name in Country.objects.filter(
+            pk__in={pk for pair in pairs for pk in pair}
+        ).values_list("pk", "code", "name_en")
+    }
+    events = _recent_events(pairs, user)
+    totals = _reported_totals(pairs, user)
+    commissions = defaultdict(list)
+    for a, b, pk, name, founded in (
+        Commission.objects.visible_to(user)
+        .filter(_in_pairs(pairs))
+        .order_by("founded_on", "pk")
+        .values_list("party_a", "party_b", "pk", "name", "founded_on")
+    ):
+        commissions[a, b].append(
+            {"id": pk, "href": href("commissions", pk), "name": name, "founded_on": founded}
+        )
+    visible_commissions = {c["id"] for records in commissions.values() for c in records}
+    return [
+        None
+        if public and pair not in counted
+        else _summary(
+            pair,
+            sorted((countries[pair[0]], countries[pair[1]]), key=lambda c: c["code"]),
+            counted.get(pair),
+            events[pair],
+            totals[pair],
+            commissions[pair],
+            visible_commissions,
+            href,
+        )
+        for pair in pairs
+    ]
+
+
+def _summary(
+    pair: Pair,
+    countries: list[dict],
+    counted: dict | None,
+    events: list[tuple],
+    totals: list[dict],
+    commissions: list[dict],
+    visible_commissions: set[int],
+    href: Callable[[str, Any], str],
+) -> dict:
+    counted = counted or {"agreements": 0, "first": None, "last": None, "events": 0, "sectors": []}
+    key = "-".join(country["code"] for country in countries)
+    return {
+        "pair": key,
+        "href": href("relations", key),
+        "countries": countries,
+        "agreement_count": counted["agreements"],
+        "first_signed_on": counted["first"],
+        "last_signed_on": counted["last"],
+        "event_count": counted["events"],
+        "recent_events": [
+            {"id": pk, "href": href("events", pk), "name": name, "held_on": held_on}
+            for pk, name, held_on in events
+        ],
+        "reported_totals": [
+            {
+                "value": value,
+                "qualifier": qualifier,
+                "counted": what,
+                "since": since,
+                "until": until,
+                "commission": commission if commission in visible_commissions else None,
+                "sources": [
+                    {
+                        "id": pk,
+                        "href": href("sources", pk),
+                        "title": title,
+                        "publisher": publisher,
+                        "url": url,
+                        "language": language,
+                        "published_on": published.isoformat() if published else None,
+                    }
+                    for pk, title, publisher, url, language, published in total["sources"]
+                ],
+            }
+            for total in totals
+            for value, qualifier, what, since, until, commission in [total["claim"]]
+        ],
+        "commissions": commissions,
+        "sectors": counted["sectors"],
+    }

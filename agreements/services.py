@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from agreements.models import Citation, ReviewState, bump_data_version
+from agreements import statistics
+from agreements.models import Agreement, Bilateral, Citation, ReviewState, bump_data_version
 from agreements.models.agreements import refresh_search_text
 
 CURATORS_GROUP = "curators"
@@ -37,9 +38,39 @@ def data_changed(sender: type, using: str = "default", **kwargs: Any) -> None:
 
 
 def data_version_after_migrate(app_config: Any, using: str = "default", **kwargs: Any) -> None:
-    # A migration may change data (reference data, backfills): readers must not keep old copies.
-    if kwargs.get("plan"):
-        bump_data_version(using)
+    # A migration may change data (reference data, backfills), and flush empties the tables:
+    # readers must not keep old copies, and the derived statistics are recomputed from scratch.
+    statistics.refresh_pairs(None, using)
+    bump_data_version(using)
+
+
+def pair_records_changed(
+    sender: type, instance: Any, using: str = "default", **kwargs: Any
+) -> None:
+    """An agreement, event, commission or count claim was saved or deleted: recompute its pair,
+    and the pair it was loaded with if its parties changed."""
+    pairs = {statistics.pair_of(instance), getattr(instance, "loaded_pair", None)}
+    statistics.refresh_pairs((pair for pair in pairs if pair and None not in pair), using)
+
+
+def agreement_sectors_changed(
+    sender: type,
+    instance: Any,
+    action: str,
+    reverse: bool,
+    pk_set: set | None,
+    using: str = "default",
+    **kwargs: Any,
+) -> None:
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        statistics.refresh_pairs([statistics.pair_of(instance)], using)
+    elif pk_set is None:  # a sector's agreements cleared: rare enough to recount everything
+        statistics.refresh_pairs(None, using)
+    else:
+        agreements = Agreement.objects.using(using).filter(pk__in=pk_set)
+        statistics.refresh_pairs(agreements.values_list("party_a", "party_b"), using)
 
 
 def refresh_cited_agreement(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -72,6 +103,8 @@ def set_review_state(
             default_change_reason=f"Marked {ReviewState(state).label.lower()}",
         )
         bump_data_version(queryset.db)  # bulk updates send no post_save
+        if issubclass(model, Bilateral):
+            statistics.refresh_pairs((record.party_a_id, record.party_b_id) for record in changed)
         if model._meta.model_name == "source":
             # Published sources' passages are searchable in the agreements they support.
             cited = Citation.objects.filter(source__in=changed).exclude(agreement=None)

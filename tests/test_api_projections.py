@@ -94,3 +94,31 @@ def test_projections_equal_the_serializers(
     )
     assert [dict(item) for item in expected] == built
     assert len(built) >= 2
+
+
+def _shape(value):
+    """The keys of every object, recursively: what the schema promises."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    return None
+
+
+def _schema_shape(serializer) -> dict:
+    shape = {}
+    for name, field in serializer.fields.items():
+        child = getattr(field, "child", field)
+        shape[name] = _schema_shape(child) if hasattr(child, "fields") else None
+        if hasattr(field, "child") and hasattr(child, "fields"):
+            shape[name] = [shape[name]]
+    return shape
+
+
+@pytest.mark.parametrize("reader", ["api", "curator_api"])
+def test_relation_summaries_have_the_documented_shape(request, reader):
+    body = request.getfixturevalue(reader).get("/api/v1/relations/RU-VE/").json()
+    expected = _schema_shape(serializers.RelationSerializer())
+    assert body["recent_events"] and body["reported_totals"] and body["sectors"]
+    assert body["reported_totals"][0]["sources"] and body["commissions"]
+    assert _shape(body) == expected

@@ -142,7 +142,8 @@ def test_a_relation_is_the_same_in_either_order(api, pair):
     assert body["pair"] == "RU-VE"
     assert [c["code"] for c in body["countries"]] == ["RU", "VE"]
     assert body["agreement_count"] == 4
-    assert [e["name"] for e in body["events"]] == ["Venezuela–Russia signing in Caracas"]
+    assert [e["name"] for e in body["recent_events"]] == ["Venezuela–Russia signing in Caracas"]
+    assert body["event_count"] == 1
     (total,) = body["reported_totals"]
     assert (total["value"], total["qualifier"], total["since"]) == (400, "more_than", "2004")
     assert total["sources"][0]["title"].startswith("Venezuela and Russia")

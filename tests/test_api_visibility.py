@@ -86,10 +86,10 @@ def test_full_text_does_not_find_drafts(api, drafts):
 def test_relation_summaries_count_published_records_only(api, curator_api, drafts):
     public = api.get("/api/v1/relations/CU-VE/").json()
     assert public["agreement_count"] == 1
-    assert public["events"] == []
+    assert public["recent_events"] == [] and public["event_count"] == 0
     curated = curator_api.get("/api/v1/relations/CU-VE/").json()
     assert curated["agreement_count"] == 2
-    assert [e["name"] for e in curated["events"]] == ["Secret summit"]
+    assert [e["name"] for e in curated["recent_events"]] == ["Secret summit"]
 
 
 def test_a_pair_with_only_drafts_has_no_relation_for_the_public(api, curator_api, seed):

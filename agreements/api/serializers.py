@@ -646,7 +646,12 @@ class RelationSerializer(serializers.Serializer):
     agreement_count = serializers.IntegerField(help_text="Agreements itemised in the tracker.")
     first_signed_on = serializers.CharField(allow_null=True)
     last_signed_on = serializers.CharField(allow_null=True)
-    events = EventBriefSerializer(many=True)
+    event_count = serializers.IntegerField(help_text="Signing events between the two.")
+    recent_events = EventBriefSerializer(
+        many=True,
+        help_text="The 10 latest events, newest first (undated last); /events/?country=… "
+        "lists them all.",
+    )
     reported_totals = ReportedTotalSerializer(
         many=True, help_text="Counts reported over a period (not per event), with their sources."
     )

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.functional import cached_property
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -28,6 +29,7 @@ from agreements.relations import (
     has_records,
     pair_of_codes,
     pairs_with_records,
+    sees_only_published,
     summarise,
 )
 
@@ -408,12 +410,22 @@ class RelationViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         pairs = self.get_queryset()
         page = self.paginate_queryset(pairs)
-        summaries = summarise(pairs if page is None else page, request.user)
-        data = self.get_serializer(summaries, many=True).data
+        data = summarise(pairs if page is None else page, request.user, self.href)
         return Response(data) if page is None else self.get_paginated_response(data)
 
     def retrieve(self, request: Request, pair: str, **kwargs: Any) -> Response:
         stored = pair_of_codes(pair)
-        if stored is None or not has_records(stored, request.user):
-            raise Http404(f"No records between {pair.upper()}.")
-        return Response(self.get_serializer(summarise([stored], request.user)[0]).data)
+        user = request.user
+        # The public's summaries come from the statistics, which only hold pairs with records.
+        if stored is not None and (sees_only_published(user) or has_records(stored, user)):
+            (summary,) = summarise([stored], user, self.href)
+            if summary is not None:
+                return Response(summary)
+        raise Http404(f"No records between {pair.upper()}.")
+
+    def href(self, resource: str, key: Any) -> str:
+        return self._links.href(resource, key)
+
+    @cached_property
+    def _links(self) -> projections.Projection:
+        return projections.Projection(self.request, sees_drafts=False)

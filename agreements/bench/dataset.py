@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from agreements import statistics
 from agreements.extraction.gazetteer import builtin_places
 from agreements.models import Agreement, Country, Official, Sector, Source
 from agreements.text import content_hash, search_words
@@ -725,6 +726,7 @@ def build(n: int, progress: Callable[[str, int], None] = lambda *_: None, seed: 
             text=f"Benchmark data set of {n} agreements.",
             review_state="draft",
         )
+        statistics.refresh_pairs(None)  # COPY sends no signals
     _analyze()
     busiest = busy[0]
     sector_counts = defaultdict(int)

@@ -287,15 +287,17 @@ def relation_body(codes: tuple[str, str]) -> dict:
         )
     }
     pair = "party_a_id = %s AND party_b_id = %s AND review_state = 'published'"
-    total, first, last = _rows(
-        f"SELECT COUNT(*), MIN(signed_on), MAX(signed_on) FROM agreements_agreement WHERE {pair}",
+    stored = _rows(
+        "SELECT agreements, first_signed_on, last_signed_on, events "
+        "FROM agreements_pair_statistics WHERE party_a_id = %s AND party_b_id = %s",
         (a, b),
-    )[0]
+    )
+    total, first, last, event_count = stored[0] if stored else (0, None, None, 0)
     events = [
         {"id": i, "href": f"{BASE}/events/{i}/", "name": n, "held_on": h}
         for i, n, h in _rows(
             f"SELECT id, name, held_on FROM agreements_signingevent WHERE {pair} "
-            "ORDER BY held_on NULLS LAST, id",
+            "ORDER BY held_on DESC NULLS LAST, id DESC LIMIT 10",
             (a, b),
         )
     ]
@@ -330,11 +332,10 @@ def relation_body(codes: tuple[str, str]) -> dict:
     sectors = [
         {"slug": slug, "name_en": name_en, "name_ar": name_ar, "count": n}
         for slug, name_en, name_ar, n in _rows(
-            "SELECT x.slug, x.name_en, x.name_ar, COUNT(DISTINCT s.agreement_id) "
-            "FROM agreements_agreement_sectors s JOIN agreements_sector x ON x.id = s.sector_id "
-            "JOIN agreements_agreement g ON g.id = s.agreement_id "
-            "WHERE g.party_a_id = %s AND g.party_b_id = %s AND g.review_state = 'published' "
-            "GROUP BY x.slug, x.name_en, x.name_ar ORDER BY x.slug",
+            "SELECT x.slug, x.name_en, x.name_ar, t.agreements "
+            "FROM agreements_pair_sector_statistics t "
+            "JOIN agreements_sector x ON x.id = t.sector_id "
+            "WHERE t.party_a_id = %s AND t.party_b_id = %s ORDER BY x.slug",
             (a, b),
         )
     ]
@@ -347,7 +348,8 @@ def relation_body(codes: tuple[str, str]) -> dict:
         "agreement_count": total,
         "first_signed_on": first,
         "last_signed_on": last,
-        "events": events,
+        "event_count": event_count,
+        "recent_events": events,
         "reported_totals": [
             {
                 "value": value,

@@ -205,6 +205,13 @@ class Bilateral(SavePreparation, models.Model):
             )
         ]
 
+    @classmethod
+    def from_db(cls, db: str, field_names: Any, values: Any) -> "Bilateral":
+        record = super().from_db(db, field_names, values)
+        # Remembered so that moving a record to another pair recounts the pair it left.
+        record.loaded_pair = (record.__dict__.get("party_a_id"), record.__dict__.get("party_b_id"))
+        return record
+
     @property
     def parties(self) -> tuple[Any, Any]:
         return (self.party_a, self.party_b)
