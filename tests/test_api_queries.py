@@ -127,3 +127,13 @@ def test_a_list_runs_the_same_queries_for_1_and_50_records(request, db, resource
 def test_reference_lists_run_a_fixed_number_of_queries(api, db, resource):
     count, _ = _queries(api, f"/api/v1/{resource}/?page_size=200")
     assert count <= 4  # the data version, the count, the page and its prefetch
+
+
+@pytest.mark.parametrize("resource", list(MAKERS))
+def test_a_full_page_runs_the_same_queries_whatever_its_size(api, db, resource):
+    records = len(PARTNERS) if resource == "relations" else 12
+    for n in range(records):
+        MAKERS[resource](n)
+    small, _ = _queries(api, f"/api/v1/{resource}/?page_size=2")
+    large, _ = _queries(api, f"/api/v1/{resource}/?page_size={records - 1}")
+    assert small == large

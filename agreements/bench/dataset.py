@@ -233,12 +233,24 @@ class _Writer:
             names = ", ".join(f'"{c}"' for c in columns)
             sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
             with connection.cursor() as cursor:
-                for batch in _batches(rows, 5000):
+                for batch in _batches(map(_sqlite_row, rows), 5000):
                     cursor.executemany(sql, batch)
                     count += len(batch)
                     self.progress(table, count)
         self.progress(table, count)
         return count
+
+
+def _sqlite_row(row: tuple) -> tuple:
+    """Values as Django stores them on SQLite: UUIDs as 32 hex digits, times as UTC text."""
+    return tuple(
+        value.hex
+        if isinstance(value, uuid.UUID)
+        else connection.ops.adapt_datetimefield_value(value)
+        if isinstance(value, datetime.datetime)
+        else value
+        for value in row
+    )
 
 
 def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:

@@ -5,6 +5,7 @@ machinery one would write by hand: a query for the page with its joined one-to-o
 one query per embedded list, a dict per record. The benchmark compares the API against it.
 """
 
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +26,8 @@ def _iso(value: Any) -> str | None:
     if value is None:
         return None
     text = value.isoformat()
+    if value.tzinfo is None:  # SQLite's driver gives naive UTC times
+        return text + "Z"
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -182,7 +185,7 @@ def _agreement(row: tuple, sectors: dict, signatories: dict, citations: dict) ->
     return {
         "id": pk,
         "href": f"{BASE}/agreements/{pk}/",
-        "uid": str(uid),
+        "uid": str(uuid.UUID(str(uid))),  # SQLite keeps 32 hex digits
         "created_at": _iso(created),
         "updated_at": _iso(updated),
         "kind": kind,
@@ -414,7 +417,7 @@ def officials_body(term: str) -> dict:
         {
             "id": pk,
             "href": f"{BASE}/officials/{pk}/",
-            "uid": str(uid),
+            "uid": str(uuid.UUID(str(uid))),  # SQLite keeps 32 hex digits
             "created_at": _iso(created),
             "updated_at": _iso(updated),
             "slug": slug,

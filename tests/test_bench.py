@@ -1,0 +1,65 @@
+"""The benchmark command, on a small data set: it runs end to end, and its floor answers
+every request of the mix with the very page the API gives (else the ratios would mean nothing)."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+MIX = {
+    "pair",
+    "sector",
+    "date range",
+    "full text ar",
+    "full text en",
+    "deep page",
+    "detail",
+    "relation",
+    "official search",
+    "csv export",
+}
+
+
+@pytest.fixture
+def results(db, tmp_path):
+    call_command(
+        "bench",
+        "--agreements",
+        "300",
+        "--repeat",
+        "1",
+        "--out",
+        str(tmp_path),
+        stdout=io.StringIO(),
+    )
+    return json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+
+
+def test_the_benchmark_reports_every_request_of_the_mix(results):
+    assert (results["database"], results["agreements"]) == (connection.vendor, 300)
+    assert {request["name"] for request in results["requests"]} == MIX
+    assert all(
+        request["queries"] > 0 and request["api_p50_ms"] > 0 for request in results["requests"]
+    )
+
+
+def test_the_floor_answers_the_same_pages_as_the_api(results):
+    assert [r["name"] for r in results["requests"] if not r["same_as_floor"]] == []
+
+
+def test_the_database_time_is_measured_on_postgresql_only(results):
+    measured = [request["db_ms"] is not None for request in results["requests"]]
+    assert all(measured) if connection.vendor == "postgresql" else not any(measured)
+
+
+def test_the_benchmark_refuses_a_database_with_other_data(seed, tmp_path):
+    with pytest.raises(CommandError, match="benchmark"):
+        call_command("bench", "--agreements", "300", "--out", str(tmp_path), stdout=io.StringIO())
+
+
+def test_the_benchmark_needs_at_least_a_hundred_agreements(db, tmp_path):
+    with pytest.raises(CommandError, match="at least 100"):
+        call_command("bench", "--agreements", "10", "--out", str(tmp_path))
