@@ -10,10 +10,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import router
 from django.db.models import QuerySet
 from rest_framework.request import Request
 
 from agreements import models
+from agreements.api.prepared import PreparedQuery
 from agreements.partial_dates import PartialDate
 
 PUBLISHED = models.ReviewState.PUBLISHED
@@ -26,25 +28,12 @@ def iso_datetime(value: Any) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-class Projection:
-    def __init__(self, request: Request | None, sees_drafts: bool) -> None:
-        self.sees_drafts = sees_drafts
-        root = request.build_absolute_uri("/api/v1/") if request is not None else "/api/v1/"
-        self.root = root
-
-    def href(self, resource: str, key: Any) -> str:
-        return f"{self.root}{resource}/{key}/"
-
-    def visible(self, state: str | None) -> bool:
-        return self.sees_drafts or state == PUBLISHED
-
-    def citations(self, field: str, ids: list[int]) -> dict[int, list[dict]]:
-        """Citations of the records ``ids`` (through ``field``), with their sources."""
-        found: dict[int, list[dict]] = defaultdict(list)
-        citations = models.Citation.objects.filter(**{f"{field}__in": ids})
-        if not self.sees_drafts:
+def _citations(field: str, sees_drafts: bool) -> PreparedQuery:
+    def build(ids: list[int]) -> QuerySet:
+        citations = models.Citation.objects.filter(**{f"{field}__in_id_list": ids})
+        if not sees_drafts:
             citations = citations.filter(source__review_state=PUBLISHED)
-        for row in citations.order_by("start", "pk").values_list(
+        return citations.order_by("start", "pk").values_list(
             field,
             "id",
             "passage",
@@ -57,7 +46,79 @@ class Projection:
             "source__url",
             "source__language",
             "source__published_on",
-        ):
+        )
+
+    return PreparedQuery(build)
+
+
+CITATIONS = {
+    (field, sees_drafts): _citations(field, sees_drafts)
+    for field in ("agreement", "official")
+    for sees_drafts in (False, True)
+}
+SECTORS = PreparedQuery(
+    lambda ids: (
+        models.Agreement.sectors.through.objects.filter(agreement_id__in_id_list=ids)
+        .order_by("sector__name_en")
+        .values_list("agreement_id", "sector__slug", "sector__name_en", "sector__name_ar")
+    )
+)
+SIGNERS = PreparedQuery(
+    lambda ids: (
+        models.Signatory.objects.filter(agreement_id__in_id_list=ids)
+        .order_by("agreement_id", "country__name_en", "pk")
+        .values_list(
+            "agreement_id",
+            "official_id",
+            "official__name",
+            "official__review_state",
+            "country__code",
+            "country__name_en",
+        )
+    )
+)
+OFFICES = PreparedQuery(
+    lambda ids: (
+        models.OfficeHeld.objects.filter(official_id__in_id_list=ids)
+        .order_by("official_id", "started_on", "pk")
+        .values_list(
+            "official_id",
+            "id",
+            "role",
+            "title",
+            "country__code",
+            "started_on",
+            "ended_on",
+            "review_state",
+        )
+    )
+)
+OFFICIAL_NAMES = PreparedQuery(
+    lambda ids: (
+        models.OfficialName.objects.filter(official_id__in_id_list=ids)
+        .order_by("kind", "language", "text")
+        .values_list("official_id", "language", "text", "kind")
+    )
+)
+
+
+class Projection:
+    def __init__(self, request: Request | None, sees_drafts: bool) -> None:
+        self.sees_drafts = sees_drafts
+        self.using = router.db_for_read(models.Agreement)
+        root = request.build_absolute_uri("/api/v1/") if request is not None else "/api/v1/"
+        self.root = root
+
+    def href(self, resource: str, key: Any) -> str:
+        return f"{self.root}{resource}/{key}/"
+
+    def visible(self, state: str | None) -> bool:
+        return self.sees_drafts or state == PUBLISHED
+
+    def citations(self, field: str, ids: list[int]) -> dict[int, list[dict]]:
+        """Citations of the records ``ids`` (through ``field``), with their sources."""
+        found: dict[int, list[dict]] = defaultdict(list)
+        for row in CITATIONS[field, self.sees_drafts].rows(ids, self.using):
             found[row[0]].append(
                 {
                     "id": row[1],
@@ -124,43 +185,16 @@ class AgreementProjection(Projection):
 
     def _sectors(self, ids: list[int]) -> dict[int, list[dict]]:
         found: dict[int, list[dict]] = defaultdict(list)
-        links = models.Agreement.sectors.through.objects.filter(agreement_id__in=ids)
-        for agreement_id, slug, name_en, name_ar in links.order_by("sector__name_en").values_list(
-            "agreement_id", "sector__slug", "sector__name_en", "sector__name_ar"
-        ):
+        for agreement_id, slug, name_en, name_ar in SECTORS.rows(ids, self.using):
             found[agreement_id].append({"slug": slug, "name_en": name_en, "name_ar": name_ar})
         return found
 
     def _signatories(
         self, ids: list[int], signed_on: dict[int, str | None]
     ) -> dict[int, list[dict]]:
-        signers = list(
-            models.Signatory.objects.filter(agreement_id__in=ids)
-            .order_by("agreement_id", "country__name_en", "pk")
-            .values_list(
-                "agreement_id",
-                "official_id",
-                "official__name",
-                "official__review_state",
-                "country__code",
-                "country__name_en",
-            )
-        )
+        signers = SIGNERS.rows(ids, self.using)
         offices: dict[int, list[tuple]] = defaultdict(list)
-        for office in (
-            models.OfficeHeld.objects.filter(official_id__in={s[1] for s in signers})
-            .order_by("official_id", "started_on", "pk")
-            .values_list(
-                "official_id",
-                "id",
-                "role",
-                "title",
-                "country__code",
-                "started_on",
-                "ended_on",
-                "review_state",
-            )
-        ):
+        for office in OFFICES.rows({s[1] for s in signers}, self.using):
             offices[office[0]].append(office)
         found: dict[int, list[dict]] = defaultdict(list)
         for agreement_id, official_id, name, state, code, country in signers:
@@ -292,26 +326,11 @@ class OfficialProjection(Projection):
         rows = list(rows)
         ids = [row[0] for row in rows]
         names: dict[int, list[dict]] = defaultdict(list)
-        for official_id, language, text, kind in (
-            models.OfficialName.objects.filter(official_id__in=ids)
-            .order_by("kind", "language", "text")
-            .values_list("official_id", "language", "text", "kind")
-        ):
+        for official_id, language, text, kind in OFFICIAL_NAMES.rows(ids, self.using):
             names[official_id].append({"language": language, "text": text, "kind": kind})
         offices: dict[int, list[dict]] = defaultdict(list)
-        for official_id, pk, role, title, code, started, ended, state in (
-            models.OfficeHeld.objects.filter(official_id__in=ids)
-            .order_by("started_on", "pk")
-            .values_list(
-                "official_id",
-                "id",
-                "role",
-                "title",
-                "country__code",
-                "started_on",
-                "ended_on",
-                "review_state",
-            )
+        for official_id, pk, role, title, code, started, ended, state in OFFICES.rows(
+            ids, self.using
         ):
             if self.visible(state):
                 offices[official_id].append(

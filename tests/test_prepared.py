@@ -1,0 +1,57 @@
+"""Queries compiled once and run with other ids give what the ORM gives."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from agreements import models
+from agreements.api.prepared import PreparedQuery
+from agreements.partial_dates import PartialDate
+from tests.factories import AgreementFactory
+
+AGREEMENTS = PreparedQuery(
+    lambda ids: (
+        models.Agreement.objects.filter(pk__in_id_list=ids)
+        .order_by("pk")
+        .values_list("pk", "title", "signed_on", "created_at")
+    )
+)
+
+
+@pytest.fixture
+def three(db):
+    return [AgreementFactory(signed_on=f"200{n}") for n in range(3)]
+
+
+def test_the_rows_are_the_orms_for_any_ids(three):
+    for ids in ([three[0].pk], [three[2].pk, three[0].pk], [a.pk for a in three]):
+        expected = list(
+            models.Agreement.objects.filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", "title", "signed_on", "created_at")
+        )
+        assert AGREEMENTS.rows(ids, "default") == expected
+
+
+def test_values_go_through_the_fields_converters(three):
+    (row,) = AGREEMENTS.rows([three[1].pk], "default")
+    assert isinstance(row[2], PartialDate)
+    assert isinstance(row[3], datetime.datetime) and row[3].tzinfo is not None
+
+
+def test_unknown_ids_give_nothing(three):
+    assert AGREEMENTS.rows([999_999], "default") == []
+
+
+def test_no_ids_run_no_query(three):
+    with CaptureQueriesContext(connection) as queries:
+        assert AGREEMENTS.rows([], "default") == []
+    assert len(queries) == 0
+
+
+def test_the_lookup_filters_like_in(three):
+    ids = [three[0].pk, three[2].pk]
+    found = models.Agreement.objects.filter(pk__in_id_list=ids).values_list("pk", flat=True)
+    assert sorted(found) == ids
