@@ -8,7 +8,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db import router
+from django.db import connections, router
 from django.db.models import Count, F, Max, Min, Q, Window
 from django.db.models.functions import RowNumber
 
@@ -115,22 +115,49 @@ def _counted_now(pairs: list[Pair], user: Any) -> dict[Pair, dict]:
 
 
 def _recent_events(pairs: list[Pair], user: Any) -> dict[Pair, list[tuple]]:
-    """The latest RECENT_EVENTS events of each pair (undated ones last)."""
+    """The latest RECENT_EVENTS events of each pair (undated ones last), each pair read off the
+    index in that order (event_pair_newest) rather than ranking all of a pair's events."""
     newest = (F("held_on").desc(nulls_last=True), F("pk").desc())
-    ranked = (
-        SigningEvent.objects.visible_to(user)
-        .filter(_in_pairs(pairs))
-        .annotate(
-            rank=Window(RowNumber(), partition_by=[F("party_a"), F("party_b")], order_by=newest)
+    visible = SigningEvent.objects.visible_to(user)
+    columns = ("party_a", "party_b", "id", "name", "held_on")
+    if len(pairs) == 1:
+        rows = visible.filter(_in_pairs(pairs)).order_by(*newest)[:RECENT_EVENTS]
+        rows = rows.values_list(*columns)
+    elif connections[visible.db].vendor == "postgresql":
+        rows = _latest_per_pair_lateral(
+            pairs, published_only=not can_see_drafts(user, SigningEvent)
         )
-        .filter(rank__lte=RECENT_EVENTS)
-        .order_by(*newest)
-        .values_list("party_a", "party_b", "id", "name", "held_on")
-    )
+    else:
+        rows = (
+            visible.filter(_in_pairs(pairs))
+            .annotate(
+                rank=Window(RowNumber(), partition_by=[F("party_a"), F("party_b")], order_by=newest)
+            )
+            .filter(rank__lte=RECENT_EVENTS)
+            .order_by(*newest)
+            .values_list(*columns)
+        )
     events = defaultdict(list)
-    for a, b, *event in ranked:
+    for a, b, *event in rows:
         events[a, b].append(event)
     return events
+
+
+def _latest_per_pair_lateral(pairs: list[Pair], published_only: bool) -> list[tuple]:
+    state = "AND review_state = 'published'" if published_only else ""
+    values = ", ".join("(%s, %s)" for _ in pairs)
+    sql = f"""
+        SELECT p.a, p.b, e.id, e.name, e.held_on
+        FROM (VALUES {values}) AS p (a, b)
+        CROSS JOIN LATERAL (
+            SELECT id, name, held_on FROM agreements_signingevent
+            WHERE party_a_id = p.a AND party_b_id = p.b {state}
+            ORDER BY held_on DESC NULLS LAST, id DESC LIMIT {RECENT_EVENTS}
+        ) AS e
+    """
+    with connections[router.db_for_read(SigningEvent)].cursor() as cursor:
+        cursor.execute(sql, [value for pair in pairs for value in pair])
+        return cursor.fetchall()
 
 
 def _reported_totals(pairs: list[Pair], user: Any) -> dict[Pair, list[dict]]:

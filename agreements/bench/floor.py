@@ -374,14 +374,20 @@ def relation_body(codes: tuple[str, str]) -> dict:
 
 
 def officials_body(term: str) -> dict:
+    from agreements.api.pagination import ESTIMATE_ABOVE
     from agreements.text import fold
 
     key = f"%{fold(term)}%"
     where = (
-        "o.review_state = 'published' AND (o.search_name LIKE %s OR EXISTS (SELECT 1 FROM "
-        "agreements_officialname n WHERE n.official_id = o.id AND n.search_key LIKE %s))"
+        "o.review_state = 'published' AND o.id IN (SELECT id FROM agreements_official "
+        "WHERE search_name LIKE %s UNION SELECT official_id FROM agreements_officialname "
+        "WHERE search_key LIKE %s)"
     )
-    total = _rows(f"SELECT COUNT(*) FROM agreements_official o WHERE {where}", (key, key))[0][0]
+    total = _rows(
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM agreements_official o WHERE {where} "
+        f"LIMIT {ESTIMATE_ABOVE + 1}) counted",
+        (key, key),
+    )[0][0]
     rows = _rows(
         "SELECT o.id, o.uid, o.created_at, o.updated_at, o.slug, o.name, c.code, c.name_en, "
         "o.wikidata_id, o.review_state FROM agreements_official o JOIN agreements_country c "
@@ -434,7 +440,7 @@ def officials_body(term: str) -> dict:
     return {
         "count": total,
         "count_estimated": False,
-        "next": None,
+        "next": page_link(f"/officials/?q={term}", 2) if total > 50 else None,
         "previous": None,
         "results": results,
     }

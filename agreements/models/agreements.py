@@ -132,6 +132,16 @@ class SigningEvent(Searchable, Curated, Bilateral):
                 name="%(app_label)s_%(class)s_part_of_day_valid",
             ),
         ]
+        # A pair's latest events (relation summaries) and the event list, newest first.
+        indexes = [
+            OrderedIndex(
+                "party_a",
+                "party_b",
+                F("held_on").desc(nulls_last=True),
+                F("id").desc(),
+                name="event_pair_newest",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,7 +1,7 @@
 """Officials, their names in every script, and the offices they held."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.text import slugify
 
 from agreements.models.base import (
@@ -27,8 +27,11 @@ class OfficialQuerySet(CuratedQuerySet):
         key = fold(term)
         if not key:
             return self
-        names = OfficialName.objects.filter(official=OuterRef("pk"), search_key__contains=key)
-        return self.filter(Q(search_name__contains=key) | Exists(names))
+        # A union of two searches, each of which a trigram index serves on PostgreSQL
+        # (migration 0011); "name matches OR some alias matches" would scan every official.
+        by_name = Official.objects.filter(search_name__contains=key).order_by().values("pk")
+        by_alias = OfficialName.objects.filter(search_key__contains=key).order_by()
+        return self.filter(pk__in=by_name.union(by_alias.values("official_id")))
 
 
 class Official(Curated):
