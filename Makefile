@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local targets run in development mode unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run setup install test lint format check-migrations
+.PHONY: run setup install test lint format check-migrations loadrun
 
 run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -29,6 +29,11 @@ $(VENV)/.installed: pyproject.toml
 # `make test TESTS=tests/test_replicas.py` runs part of the suite.
 test: install
 	$(BIN)/python -m pytest $(TESTS)
+
+# A bounded load run (readers and curators writing) against gunicorn on the database of `make setup`.
+LOAD_SECONDS ?= 60
+loadrun: setup
+	$(BIN)/python manage.py loadrun --seconds $(LOAD_SECONDS)
 
 lint: install
 	$(BIN)/ruff check .

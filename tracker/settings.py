@@ -42,7 +42,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, with sign-in lockout (tracker/admin_site.py).
+    "tracker.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -99,6 +100,12 @@ DATABASES = {
     )
 }
 USES_EMBEDDED_DATABASE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if USES_EMBEDDED_DATABASE:
+    # Writers from several processes queue for SQLite's lock (up to 20 s) instead of failing
+    # with "database is locked", and readers do not wait for writers (write-ahead log).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=20, init_command="PRAGMA journal_mode=WAL;"
+    )
 
 
 def pooled(database: dict) -> dict:
@@ -146,8 +153,66 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# Production (DEBUG off) is served over HTTPS only: `manage.py check --deploy` reports nothing.
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+# Behind a TLS-terminating proxy, e.g. DJANGO_SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto.
+if proxy_header := os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_header.upper().replace("-", "_"), "https")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+X_FRAME_OPTIONS = "DENY"
+
+# A shared cache (Redis) makes rate limits and sign-in lockouts hold across workers and hosts;
+# without one, each process counts on its own.
+if cache_url := os.environ.get("TRACKER_CACHE_URL", "").strip():
+    if not cache_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"TRACKER_CACHE_URL must be a redis:// URL, not {cache_url!r}")
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}
+    }
+
+
+def env_rate(name: str, default: str) -> str | None:
+    """A rate limit such as 300/minute (second, minute, hour or day), or off."""
+    value = os.environ.get(name, default).strip().lower()
+    if value in {"off", "none", "0"}:
+        return None
+    count, _, period = value.partition("/")
+    if not count.isdigit() or period not in {
+        "s",
+        "sec",
+        "second",
+        "m",
+        "min",
+        "minute",
+        "h",
+        "hour",
+        "d",
+        "day",
+    }:
+        raise ImproperlyConfigured(f"{name} must look like 300/minute or be off, not {value!r}")
+    return value
+
+
+# API rate limits: anonymous clients per address, signed-in users per account (429 + Retry-After).
+TRACKER_ANON_RATE = env_rate("TRACKER_ANON_RATE", "300/minute")
+TRACKER_USER_RATE = env_rate("TRACKER_USER_RATE", "3000/minute")
+# Admin sign-in lockout (agreements/lockout.py).
+LOGIN_FAILURE_LIMIT = int(os.environ.get("TRACKER_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("TRACKER_LOGIN_LOCKOUT_SECONDS", "900"))
+
+# Server errors go to stderr (the process manager's log) in production too; Django's default
+# prints them only in debug mode.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR"}},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -159,6 +224,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "agreements.api.ordering.StrictOrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "agreements.api.throttling.AnonymousThrottle",
+        "agreements.api.throttling.SignedInThrottle",
     ],
     "DEFAULT_PAGINATION_CLASS": "agreements.api.pagination.PageNumberPagination",
     "DEFAULT_RENDERER_CLASSES": [

@@ -11,3 +11,5 @@ urlpatterns = [
     path("api/v1/", include("agreements.api.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
+
+handler500 = "tracker.errors.server_error"

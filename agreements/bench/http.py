@@ -5,20 +5,15 @@ through the run."""
 
 import http.client
 import os
-import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from django.conf import settings
-
 from agreements.bench.dataset import DataSet
 from agreements.bench.mix import requests
+from agreements.serving import GunicornServer
 
 CONCURRENCY = 8
 MAX_REQUESTS = 200_000
@@ -34,7 +29,7 @@ def run(data: DataSet, seconds: float, stdout: TextIO) -> dict:
         ("floor", "agreements.bench.floor_wsgi:application"),
     ):
         stdout.write(f"Serving the {name} with gunicorn ({workers} workers) for {seconds:.0f} s…")
-        with _Server(app, workers, data.agreements) as server:
+        with GunicornServer(app, workers, BENCH_AGREEMENTS=str(data.agreements)) as server:
             _load(server.port, paths, WARM_UP_SECONDS)
             memory = _MemorySampler(server.worker_pids())
             with memory:
@@ -45,65 +40,6 @@ def run(data: DataSet, seconds: float, stdout: TextIO) -> dict:
     results["seconds"] = seconds
     results["throughput_ratio"] = round(results["api"]["rps"] / results["floor"]["rps"], 2)
     return results
-
-
-class _Server:
-    def __init__(self, app: str, workers: int, agreements: int) -> None:
-        self.app, self.workers, self.agreements = app, workers, agreements
-        self.port = _free_port()
-
-    def __enter__(self) -> "_Server":
-        env = os.environ | {
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "BENCH_AGREEMENTS": str(self.agreements),
-        }
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            self.app,
-            f"--bind=127.0.0.1:{self.port}",
-            f"--workers={self.workers}",
-            "--worker-class=gthread",
-            "--threads=4",
-            "--log-level=warning",
-        ]
-        self.process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start within 60 s")
-
-    def __exit__(self, *exc: Any) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-    def worker_pids(self) -> list[int]:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-            pids = [int(pid) for pid in children.read_text().split()] if children.exists() else []
-            if len(pids) >= self.workers:
-                return pids
-            time.sleep(0.2)
-        return pids
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _load(port: int, paths: list[str], seconds: float) -> dict:
