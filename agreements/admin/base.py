@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from agreements.models import Citation, Country, ReviewState
@@ -32,6 +33,15 @@ class TrackedAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_per_page = 50
     # A filtered list shows "N results" without a second COUNT(*) over the whole table.
     show_full_result_count = False
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        # simple-history hides the Revert button from those who may only view, but saves the
+        # form they POST all the same: a view-only user could revert (and publish) a record.
+        if request.method == "POST" and self.revert_disabled(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class CuratedAdmin(TrackedAdmin):

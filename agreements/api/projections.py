@@ -198,15 +198,15 @@ class AgreementProjection(Projection):
             offices[office[0]].append(office)
         found: dict[int, list[dict]] = defaultdict(list)
         for agreement_id, official_id, name, state, code, country in signers:
+            if not self.visible(state):
+                continue  # as VisibleSignatoriesSerializer: no row for a hidden official
             found[agreement_id].append(
                 {
                     "official": {
                         "id": official_id,
                         "href": self.href("officials", official_id),
                         "name": name,
-                    }
-                    if self.visible(state)
-                    else None,
+                    },
                     "country": {"code": code, "name": country},
                     "office": self._office_on(offices[official_id], signed_on[agreement_id]),
                 }

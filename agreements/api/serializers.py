@@ -318,14 +318,31 @@ class OfficialSerializer(StrictModelSerializer):
             )
 
 
+class VisibleSignatoriesSerializer(serializers.ListSerializer):
+    """Signatories without those whose official the reader may not see: a row naming no one
+    would still tell the public that a hidden official signed, for which party, in what
+    office."""
+
+    def to_representation(self, data: Any) -> list:
+        records = data.all() if hasattr(data, "all") else data
+        return [
+            self.child.to_representation(signatory)
+            for signatory in records
+            if not hidden_from_reader(signatory.official, self.context)
+        ]
+
+
 class SignatorySerializer(StrictKeysMixin, serializers.ModelSerializer):
     official = official_field()
     country = country_field()
-    office = serializers.SerializerMethodField(help_text="The office held on the signing date.")
+    office = serializers.SerializerMethodField(
+        help_text="The office held on the signing date (derived: ignored when sent)."
+    )
 
     class Meta:
         model = models.Signatory
         fields = ["official", "country", "office"]
+        list_serializer_class = VisibleSignatoriesSerializer
 
     def validate(self, attrs: dict) -> dict:
         # A partial update of an agreement still needs whole signatory rows.

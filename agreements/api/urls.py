@@ -19,9 +19,20 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("citations", views.CitationViewSet, basename="citation")
 router.register("relations", views.RelationViewSet, basename="relation")
 
+
+class SwaggerPage(SpectacularSwaggerView):
+    # HTML pages: OPTIONS would render its metadata through the page's template, which the
+    # Swagger view has only for GET (a 500); 405 for it, as for any write.
+    http_method_names = ["get", "head"]
+
+
+class RedocPage(SpectacularRedocView):
+    http_method_names = ["get", "head"]
+
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("docs/", SwaggerPage.as_view(url_name="schema"), name="docs"),
+    path("redoc/", RedocPage.as_view(url_name="schema"), name="redoc"),
     path("", include(router.urls)),
 ]
