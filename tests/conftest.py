@@ -59,3 +59,11 @@ def plain_user_api(db):
     user = UserFactory()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
+
+
+def if_match(client, url: str) -> dict:
+    """The header that makes a write conditional on the record as ``client`` reads it now
+    (updates and deletes without one are refused with 428)."""
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    return {"HTTP_IF_MATCH": response["ETag"]}

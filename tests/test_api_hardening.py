@@ -3,6 +3,7 @@
 import pytest
 
 from agreements import models
+from tests.conftest import if_match
 from tests.factories import (
     AgreementFactory,
     CitationFactory,
@@ -26,7 +27,8 @@ def test_odd_orderings_are_400s(api, ordering):
 
 def test_deleting_a_record_others_depend_on_is_a_409_naming_them(curator_api):
     event = models.SigningEvent.objects.get()
-    response = curator_api.delete(f"/api/v1/events/{event.pk}/")
+    url = f"/api/v1/events/{event.pk}/"
+    response = curator_api.delete(url, **if_match(curator_api, url))
     assert response.status_code == 409
     assert "1 count claims" in response.json()["detail"]
     assert models.SigningEvent.objects.filter(pk=event.pk).exists()
@@ -44,9 +46,9 @@ def test_a_country_given_as_anything_but_a_code_is_a_400(curator_api, field, val
 
 @pytest.mark.parametrize("sectors", [["oi\x00l"], [7], [{"slug": None}]])
 def test_bad_sector_keys_are_400s(curator_api, sectors):
-    agreement = AgreementFactory()
+    url = f"/api/v1/agreements/{AgreementFactory().pk}/"
     response = curator_api.patch(
-        f"/api/v1/agreements/{agreement.pk}/", {"sectors": sectors}, format="json"
+        url, {"sectors": sectors}, format="json", **if_match(curator_api, url)
     )
     assert response.status_code == 400
 
@@ -57,9 +59,9 @@ def test_a_sector_url_with_a_nul_byte_is_a_404(api):
 
 @pytest.mark.parametrize("row", [{}, {"official": 1}, {"country": "VE"}])
 def test_a_partial_update_still_needs_whole_signatory_rows(curator_api, row):
-    agreement = models.Agreement.objects.first()
+    url = f"/api/v1/agreements/{models.Agreement.objects.first().pk}/"
     response = curator_api.patch(
-        f"/api/v1/agreements/{agreement.pk}/", {"signatories": [row]}, format="json"
+        url, {"signatories": [row]}, format="json", **if_match(curator_api, url)
     )
     assert response.status_code == 400
 
@@ -112,8 +114,9 @@ def test_changing_parties_cannot_orphan_signatories(curator_api):
     models.Signatory.objects.create(
         agreement=agreement, official=OfficialFactory(), country=country("VE")
     )
+    url = f"/api/v1/agreements/{agreement.pk}/"
     response = curator_api.patch(
-        f"/api/v1/agreements/{agreement.pk}/", {"parties": ["CU", "RU"]}, format="json"
+        url, {"parties": ["CU", "RU"]}, format="json", **if_match(curator_api, url)
     )
     assert response.status_code == 400
     assert "signatories" in response.json()["parties"][0]
@@ -121,8 +124,9 @@ def test_changing_parties_cannot_orphan_signatories(curator_api):
 
 def test_changing_an_events_parties_cannot_orphan_its_agreements(curator_api):
     event = models.SigningEvent.objects.get()
+    url = f"/api/v1/events/{event.pk}/"
     response = curator_api.patch(
-        f"/api/v1/events/{event.pk}/", {"parties": ["CU", "CN"]}, format="json"
+        url, {"parties": ["CU", "CN"]}, format="json", **if_match(curator_api, url)
     )
     assert response.status_code == 400
     assert "4 agreements" in response.json()["parties"][0]
@@ -137,7 +141,8 @@ def test_changing_an_events_parties_cannot_orphan_its_agreements(curator_api):
 )
 def test_unknown_keys_in_nested_rows_are_refused(curator_api, resource, payload):
     record = (models.Agreement if resource == "agreements" else models.Official).objects.first()
-    response = curator_api.patch(f"/api/v1/{resource}/{record.pk}/", payload, format="json")
+    url = f"/api/v1/{resource}/{record.pk}/"
+    response = curator_api.patch(url, payload, format="json", **if_match(curator_api, url))
     assert response.status_code == 400
     assert "bogus" in str(response.json())
 
@@ -153,10 +158,10 @@ def _patch_queries(client, agreement):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    url = f"/api/v1/agreements/{agreement.pk}/"
+    condition = if_match(client, url)
     with CaptureQueriesContext(connection) as queries:
-        response = client.patch(
-            f"/api/v1/agreements/{agreement.pk}/", {"summary": "x"}, format="json"
-        )
+        response = client.patch(url, {"summary": "x"}, format="json", **condition)
     assert response.status_code == 200
     return len(queries)
 

@@ -3,6 +3,7 @@
 import pytest
 
 from agreements import models
+from tests.conftest import if_match
 from tests.factories import AgreementFactory, OfficialFactory, SourceFactory, country
 
 pytestmark = pytest.mark.usefixtures("seed")
@@ -39,13 +40,15 @@ def test_a_curator_creates_an_agreement_with_codes_and_slugs(curator_api, curato
 def test_a_curator_replaces_the_signatories(curator_api):
     official = OfficialFactory(review_state="published")
     agreement = _seed_agreement()
+    url = f"/api/v1/agreements/{agreement.pk}/"
     payload = {"signatories": [{"official": official.pk, "country": "ve"}]}
-    response = curator_api.patch(f"/api/v1/agreements/{agreement.pk}/", payload, format="json")
+    response = curator_api.patch(url, payload, format="json", **if_match(curator_api, url))
     assert response.status_code == 200, response.json()
     assert [s.official for s in agreement.signatory_links.all()] == [official]
     response = curator_api.patch(
-        f"/api/v1/agreements/{agreement.pk}/", {"signatories": []}, format="json"
+        url, {"signatories": []}, format="json", HTTP_IF_MATCH=response["ETag"]
     )
+    assert response.status_code == 200, response.json()
     assert not agreement.signatory_links.exists()
 
 
@@ -105,9 +108,8 @@ def test_an_event_of_other_countries_is_refused(curator_api):
 )
 def test_clients_cannot_set_ids_history_or_timestamps(curator_api, field, value):
     agreement = _seed_agreement()
-    response = curator_api.patch(
-        f"/api/v1/agreements/{agreement.pk}/", {field: value}, format="json"
-    )
+    url = f"/api/v1/agreements/{agreement.pk}/"
+    response = curator_api.patch(url, {field: value}, format="json", **if_match(curator_api, url))
     assert response.status_code == 400
     assert field in response.json()
     after = models.Agreement.objects.get(pk=agreement.pk)
@@ -130,8 +132,8 @@ def test_a_source_hash_is_the_servers(curator_api):
 
 def test_a_read_record_can_be_put_back_unchanged(curator_api):
     url = f"/api/v1/agreements/{_seed_agreement().pk}/"
-    body = curator_api.get(url).json()
-    response = curator_api.put(url, body, format="json")
+    read = curator_api.get(url)
+    response = curator_api.put(url, read.json(), format="json", HTTP_IF_MATCH=read["ETag"])
     assert response.status_code == 200, response.json()
 
 
@@ -181,9 +183,8 @@ def test_names_of_an_official_are_replaced_as_a_set(curator_api):
         {"language": "ar", "text": "تشافيز", "kind": "variant"},
         {"language": "en", "text": "Chavez"},
     ]
-    response = curator_api.patch(
-        f"/api/v1/officials/{official.pk}/", {"names": names}, format="json"
-    )
+    url = f"/api/v1/officials/{official.pk}/"
+    response = curator_api.patch(url, {"names": names}, format="json", **if_match(curator_api, url))
     assert response.status_code == 200, response.json()
     assert sorted(official.names.values_list("text", flat=True)) == ["Chavez", "تشافيز"]
 
@@ -231,7 +232,8 @@ def test_curators_may_do_each_write(curator_api):
     for method, url, body in _write_requests():
         if method == "delete" and "agreements" in url:
             continue  # the PUT above already changed it; deleted below
-        response = getattr(curator_api, method)(url, body, format="json")
+        condition = if_match(curator_api, url) if method in ("put", "patch", "delete") else {}
+        response = getattr(curator_api, method)(url, body, format="json", **condition)
         assert response.status_code == expected[method], (method, url, response.content[:300])
 
 
@@ -243,10 +245,9 @@ def test_reference_data_is_read_only(curator_api):
 
 def test_session_authentication_works_for_curators(client, curator):
     client.force_login(curator)
+    url = f"/api/v1/agreements/{_seed_agreement().pk}/"
     response = client.patch(
-        f"/api/v1/agreements/{_seed_agreement().pk}/",
-        {"summary": "By session."},
-        content_type="application/json",
+        url, {"summary": "By session."}, content_type="application/json", **if_match(client, url)
     )
     assert response.status_code == 200
     assert country("VE")  # the seed's countries are untouched

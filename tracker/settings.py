@@ -138,6 +138,12 @@ if DATABASE_REPLICA_URLS:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# dumpdata/loaddata keep timestamps to the microsecond (agreements/fixture_formats).
+SERIALIZATION_MODULES = {
+    "json": "agreements.fixture_formats.json",
+    "jsonl": "agreements.fixture_formats.jsonl",
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,14 +1,22 @@
-"""What every admin page shares: folded search, review actions, history, and list filters."""
+"""What every admin page shares: folded search, review actions, history, list filters, and
+optimistic locking of change forms."""
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
+import orjson
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, router, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
+from django.forms.models import _get_foreign_key
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from agreements.models import Citation, Country, ReviewState
@@ -27,12 +35,113 @@ class FoldedSearchMixin:
         return super().get_search_results(request, queryset, search_term)
 
 
+VERSION_FIELD = "record_version"
+
+
+def editable_values(record: models.Model) -> dict[str, Any]:
+    """What a form can change on ``record``: its editable fields and many-to-many links.
+    Derived columns (search keys, timestamps) are left out, so that a change elsewhere that
+    only recomputes them does not make a page stale."""
+    values: dict[str, Any] = {"pk": record.pk}
+    for field in record._meta.concrete_fields:
+        if field.editable:
+            values[field.attname] = field.value_from_object(record)
+    for field in record._meta.many_to_many:
+        if field.editable:
+            values[field.name] = sorted(related.pk for related in field.value_from_object(record))
+    return values
+
+
+def version_digest(rows: list) -> str:
+    body = orjson.dumps(rows, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
+class VersionedForm(forms.ModelForm):
+    """A change form that carries the version of the record it was made from.
+
+    On save, inside the admin's transaction, the record is locked (``select_for_update``) and
+    its current version compared with the one the page was made from: if another curator saved
+    in between, the save is refused with a form error and nothing is written, instead of the
+    second save silently overwriting the first.
+    """
+
+    record_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Set by the admin's get_form(): the version of a record as this page shows it.
+    version_of: Callable[[models.Model], str] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and self.version_of is not None and not self.is_bound:
+            # Read again: the revert page's instance is an old version, not the stored one.
+            stored = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+            if stored is not None:
+                self.initial[VERSION_FIELD] = self.version_of(stored)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is None or self.version_of is None:
+            return cleaned
+        model = type(self.instance)
+        # Locked until the admin's transaction ends: a concurrent save of this record waits,
+        # then finds the version this save leaves.
+        stored = model._default_manager.select_for_update().filter(pk=self.instance.pk).first()
+        if stored is None:
+            raise ValidationError(
+                "This record was deleted after you opened this page. Nothing was saved.",
+                code="deleted",
+            )
+        if self.version_of(stored) != cleaned.get(VERSION_FIELD):
+            raise ValidationError(stale_message(stored), code="stale")
+        return cleaned
+
+
+def stale_message(stored: models.Model) -> str:
+    last = stored.history.select_related("history_user").first()
+    who = ""
+    if last is not None:
+        when = timezone.localtime(last.history_date).strftime("%Y-%m-%d %H:%M:%S")
+        who = f" (last change: {when}" + (f" by {last.history_user})" if last.history_user else ")")
+    return (
+        f"Someone else changed this record after you opened this page{who}. Nothing was "
+        "saved: open the record again to see the current version, then make your change."
+    )
+
+
 class TrackedAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
-    """History (who changed what, when; revert from the history page) on every model."""
+    """History (who changed what, when; revert from the history page) on every model, and
+    change forms that refuse to overwrite a change made since the page was opened."""
 
     list_per_page = 50
     # A filtered list shows "N results" without a second COUNT(*) over the whole table.
     show_full_result_count = False
+    form = VersionedForm
+
+    def record_version(self, request: HttpRequest, record: models.Model) -> str:
+        """The version of ``record`` as its change page shows it: its fields and the rows of
+        its inlines (a row changed by someone else would be overwritten too)."""
+        rows: list = [editable_values(record)]
+        for inline in self.get_inline_instances(request, record):
+            link = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
+            children = inline.get_queryset(request).filter(**{link.name: record}).order_by("pk")
+            rows.append([editable_values(child) for child in children])
+        return version_digest(rows)
+
+    def get_form(
+        self, request: HttpRequest, obj: models.Model | None = None, change: bool = False, **kwargs
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, change, **kwargs)
+        if issubclass(form, VersionedForm):
+            form.version_of = staticmethod(lambda record: self.record_version(request, record))
+        return form
+
+    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or VERSION_FIELD in flatten_fieldsets(fieldsets):
+            return fieldsets
+        # The hidden field must be on the page to come back with the form.
+        *rest, (name, options) = fieldsets
+        return [*rest, (name, {**options, "fields": (*options["fields"], VERSION_FIELD)})]
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
@@ -41,7 +150,9 @@ class TrackedAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         # form they POST all the same: a view-only user could revert (and publish) a record.
         if request.method == "POST" and self.revert_disabled(request):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # A revert is a save like any other: one transaction, with the record locked.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class CuratedAdmin(TrackedAdmin):

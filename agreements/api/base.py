@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
@@ -17,6 +18,8 @@ from rest_framework.response import Response
 
 from agreements.api.conditional import ConditionalGetMixin, content_matches, tag_for_write
 from agreements.models.base import can_see_drafts
+
+WRITES_TO_EXISTING = ("PUT", "PATCH", "DELETE")
 
 # Model fields that the API shows under another name.
 FIELD_ALIASES = {"party_a": "parties", "party_b": "parties", NON_FIELD_ERRORS: "non_field_errors"}
@@ -156,6 +159,16 @@ class PreconditionFailed(APIException):
     default_code = "precondition_failed"
 
 
+class PreconditionRequired(APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = (
+        "This write must be conditional: send the record's ETag (from a GET) as If-Match, so "
+        "that a change made since you read it is not overwritten. If-Match: * overwrites "
+        "whatever is there."
+    )
+    default_code = "precondition_required"
+
+
 class ReaderContextMixin:
     """Serializers learn whether the reader may see drafts (embedded records included)."""
 
@@ -172,22 +185,51 @@ class ReaderContextMixin:
         return self.queryset.model
 
 
+class ConditionalWriteSchema(AutoSchema):
+    """Documents that updates and deletes need If-Match, and their 412 and 428 answers."""
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict | None:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None or self.method not in WRITES_TO_EXISTING:
+            return operation
+        operation.setdefault("parameters", []).append(
+            {
+                "in": "header",
+                "name": "If-Match",
+                "required": True,
+                "schema": {"type": "string"},
+                "description": (
+                    "The ETag of the record as you read it. `*` overwrites whatever is there."
+                ),
+            }
+        )
+        operation["responses"]["412"] = {"description": PreconditionFailed.default_detail}
+        operation["responses"]["428"] = {"description": PreconditionRequired.default_detail}
+        return operation
+
+
 class ETagMixin(ConditionalGetMixin):
-    """Reads carry ETags (``conditional.py``); an update or delete with a stale If-Match
-    gets 412."""
+    """Reads carry ETags (``conditional.py``). An update or delete must say which version it
+    changes: without If-Match it gets 428, with a stale one 412, and nothing is written, so
+    that two curators cannot silently overwrite each other. ``If-Match: *`` is the explicit
+    "overwrite whatever is there"."""
+
+    schema = ConditionalWriteSchema()
 
     def check_if_match(self, instance: models.Model) -> None:
-        header = self.request.headers.get("If-Match")
-        if header is None or header.strip() == "*":
+        header = (self.request.headers.get("If-Match") or "").strip()
+        if not header:
+            raise PreconditionRequired()
+        if header == "*":
             return
         if not content_matches(header, self.get_serializer(instance).data):
             raise PreconditionFailed()
 
     @transaction.atomic
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        self.lock_and_check()
+        instance = self.lock_and_check()
         partial = kwargs.pop("partial", False)
-        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         self.perform_update(serializer)
         response = Response(self.fresh_representation(serializer.instance))
@@ -206,19 +248,23 @@ class ETagMixin(ConditionalGetMixin):
         # Read back through get_queryset(): the same prefetching as a GET, not a query per row.
         return self.get_serializer(self.get_queryset().get(pk=instance.pk)).data
 
-    def lock_and_check(self) -> None:
-        """Lock the row for the rest of the transaction, then compare If-Match: a concurrent
-        writer waits for the lock and then sees the new ETag."""
-        instance = self.get_object()
+    def lock_and_check(self) -> models.Model:
+        """Lock the row for the rest of the transaction, read it again, then compare If-Match:
+        a concurrent writer waits for the lock and then sees the new ETag. (The record must be
+        read after the lock: compared as it was read before, both writers would match.)"""
+        instance = self.get_object()  # 404 and object permissions first
         type(instance).objects.select_for_update().filter(pk=instance.pk).exists()
+        instance = self.get_object()
         self.check_if_match(instance)
+        return instance
 
     @transaction.atomic
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        self.lock_and_check()
+        instance = self.lock_and_check()
         try:
             with transaction.atomic():
-                return super().destroy(request, *args, **kwargs)
+                self.perform_destroy(instance)
+                return Response(status=status.HTTP_204_NO_CONTENT)
         except (ProtectedError, RestrictedError) as error:
             blockers = Counter(
                 record._meta.verbose_name_plural for record in error.protected_objects

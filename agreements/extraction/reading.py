@@ -83,14 +83,23 @@ def _decode(data: bytes) -> tuple[str, str]:
         raise UnreadableArticle("binary file (it contains NUL bytes)")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if not data[: error.start].isascii():
+            raise UnreadableArticle(_broken_utf8(error)) from error
     text = data.decode("cp1256", errors="strict") if _cp1256_ok(data) else None
     if text is not None:
         letters = _LETTER.findall(text)
         if letters and len(_ARABIC.findall(text)) / len(letters) > 0.5:
             return text, "windows-1256"
     raise UnreadableArticle("not UTF-8, UTF-16 with a BOM, or Arabic Windows-1256 text")
+
+
+def _broken_utf8(error: UnicodeDecodeError) -> str:
+    """UTF-8 text that breaks off or has a bad byte. Read as Windows-1256 it would be
+    gibberish (a truncated Arabic file decodes to "ظˆظ‚ظ‘…"): refused, saying where."""
+    if error.reason == "unexpected end of data":
+        return f"truncated: it ends in the middle of a UTF-8 character (byte {error.start:,})"
+    return f"not valid UTF-8 from byte {error.start:,} on, after UTF-8 text"
 
 
 def _cp1256_ok(data: bytes) -> bool:

@@ -16,9 +16,18 @@ SEARCHED_FIELDS = {
 }
 
 
+# 0003 added the column to these models' history tables too: their rows are filled the same
+# way, so that history keeps its search text when migrations are rolled back past 0003 and
+# applied again.
+HISTORY_FILLED = ("Source", "Citation")
+
+
 def fill_search_text(apps, schema_editor):
-    for model_name, fields in SEARCHED_FIELDS.items():
+    models = [(name, name) for name in SEARCHED_FIELDS]
+    models += [(f"Historical{name}", name) for name in HISTORY_FILLED]
+    for model_name, searched in models:
         model = apps.get_model("agreements", model_name)
+        fields = SEARCHED_FIELDS[searched]
         records = list(model.objects.all())
         for record in records:
             text = " ".join(getattr(record, name) or "" for name in fields)
