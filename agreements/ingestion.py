@@ -18,6 +18,7 @@ from agreements.extraction import Extraction, Gazetteer, OfficialRecord, PlaceRe
 from agreements.extraction.extractor import AgreementFinding, CountFinding
 from agreements.extraction.gazetteer import builtin_countries, builtin_places
 from agreements.extraction.people import OfficialFinding
+from agreements.extraction.reading import MAX_BYTES
 from agreements.models import (
     Agreement,
     Citation,
@@ -164,6 +165,7 @@ def ingest_article(
     text = normalize_source_text(raw_text)
     if not text:
         raise IngestError("the article is empty")
+    _refuse_unstorable(text)
     source_hash = content_hash(text)
     existing = Source.objects.filter(content_hash=source_hash).first()
     if existing is not None:
@@ -177,6 +179,22 @@ def ingest_article(
         job = _Ingestion(text, extraction, user, source_hash)
         _create_records(job, title=title, url=url, publisher=publisher, published_on=published_on)
     return IngestResult(job.source, True, extraction, dict(job.records), job.referenced)
+
+
+def _refuse_unstorable(text: str) -> None:
+    """What no source may hold, whichever way the text came (file, form, API, code): more than
+    the 2 MB a file may have, a lone surrogate (no UTF-8 for it, so no hash and no database
+    column), or a NUL character (PostgreSQL refuses it in text)."""
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as error:
+        raise IngestError(
+            f"not valid Unicode text (a lone surrogate at character {error.start + 1:,})"
+        ) from error
+    if size > MAX_BYTES:
+        raise IngestError(f"larger than 2 MB ({size:,} bytes of UTF-8)")
+    if "\x00" in text:
+        raise IngestError("the text contains NUL characters")
 
 
 def _create_records(job: _Ingestion, *, title: str, url: str, publisher: str, published_on) -> None:

@@ -69,7 +69,12 @@ def search_words(text: str) -> list[str]:
 def normalize_source_text(text: str) -> str:
     """The form in which a source text is stored and hashed: no BOM, Unix line ends, no outer
     blanks. Citations' offsets count characters of this form."""
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").strip()
+    # BOMs and blanks may alternate at the start ("  \ufeff..." from a pasted file): strip both
+    # together, so that normalising twice gives the same text (and the same hash).
+    return _OUTER_BLANKS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+_OUTER_BLANKS = re.compile(r"^[\s\ufeff]+|[\s\ufeff]+$")
 
 
 def content_hash(text: str) -> str:

@@ -15,6 +15,7 @@ from agreements.extraction.gazetteer import Gazetteer, PlaceRecord
 from agreements.extraction.mentions import find_mentions, is_false_friend, preceded_by_in
 from agreements.extraction.numbers import (
     SCALE_WORDS,
+    THOUSANDS_SEPARATORS,
     number_before,
     qualifier_after,
     qualifier_before,
@@ -595,17 +596,32 @@ def _totals_by_number_of(
         if inside:
             continue
         for position, token in enumerate(tokens):
-            if sentence_of[position] != index or not token.key.isdigit():
+            if sentence_of[position] != index or not token.key.isdecimal():
                 continue
-            value = int(token.key)
+            if _continues_number(tokens, position, text):
+                continue  # the 1 of 1,200: the number is read at its last group
+            number = number_before(tokens, position + 1, text)
+            if number is None:
+                continue
+            value, first = number
             if 1900 <= value <= 2100 or value < 2:
                 continue
-            qualifier, first = qualifier_before(tokens, position)
+            qualifier, first = qualifier_before(tokens, first)
             span = (tokens[first].start, token.end)
             since = _since(text, sentence, token.start)  # "the number of ... since 1993"
             found.append(CountFinding(value, qualifier, "agreement", span, since, True))
             break
     return found
+
+
+def _continues_number(tokens: list[Token], position: int, text: str) -> bool:
+    following = tokens[position + 1] if position + 1 < len(tokens) else None
+    return (
+        following is not None
+        and len(following.key) == 3
+        and following.key.isdecimal()
+        and text[tokens[position].end : following.start] in THOUSANDS_SEPARATORS
+    )
 
 
 def sentence_of_char(sentences: list[Span], position: int) -> int:
@@ -615,6 +631,9 @@ def sentence_of_char(sentences: list[Span], position: int) -> int:
     return len(sentences) - 1
 
 
+_SINCE = re.compile(r"\bsince\b|(?<!\S)[وف]?منذ(?!\S)", re.IGNORECASE)
+
+
 def _since(
     text: str, sentence: Span, number_start: int, count_end: int | None = None
 ) -> int | None:
@@ -622,21 +641,21 @@ def _since(
     must come before the count or just after it: "the first visit since he took power in 2014"
     later in the sentence is about something else."""
     body = text[sentence[0] : sentence[1]]
-    folded = fold(body)
-    marker = re.search(r"\bsince\b|(?<!\S)[وف]?منذ(?!\S)", body.lower())
+    # Positions are the raw text's: the folded text may be shorter (marks dropped) and
+    # lower() may be longer (İ), so neither gives offsets to compare with number_start.
+    marker = _SINCE.search(body)
     if marker is None:
         return None
     if count_end is not None and sentence[0] + marker.start() > number_start:
         between = text[count_end : sentence[0] + marker.start()]
         if len(between.split()) > 3:
             return None
-    direct = re.search(r"(?:since|منذ)\s+(?:عام\s+|the\s+year\s+)?(\d{4})", folded)
+    direct = re.search(r"(?:since|منذ)\s+(?:عام\s+|the\s+year\s+)?(\d{4})", fold(body))
     if direct:
         return int(direct.group(1))
     # "signed since the two countries established a partnership in 1993"
-    since = re.search(r"\bsince\b|(?<!\S)[وف]?منذ(?!\S)", folded)
-    later = [int(m.group()) for m in _YEAR.finditer(folded[since.end() :])]
-    if later and sentence[0] + since.end() > number_start:
+    later = [int(m.group()) for m in _YEAR.finditer(fold(body[marker.end() :]))]
+    if later and sentence[0] + marker.end() > number_start:
         return later[0]
     before = [int(m.group()) for m in _YEAR.finditer(text[sentence[0] : number_start])]
     return before[-1] if before else (later[0] if later else None)

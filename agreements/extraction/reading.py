@@ -2,9 +2,11 @@
 
 import datetime
 import html
+import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 
 MAX_BYTES = 2 * 1024 * 1024
 _ARABIC = re.compile(r"[\u0621-\u064a]")
@@ -76,21 +78,65 @@ def strip_html(markup: str) -> str:
 
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        return _strict(data[3:], "utf-8", "UTF-8", offset=3), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return _strict(data, "utf-16", "UTF-16"), "utf-16"
     if b"\x00" in data:
-        raise UnreadableArticle("binary file (it contains NUL bytes)")
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            raise UnreadableArticle("binary file (it contains NUL bytes)")
+        return _strict(data, encoding, "UTF-16 (without a byte-order mark)"), encoding
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if _mostly_utf8(data):
+            # Cut in the middle of a character or with a damaged byte: read as Windows-1256
+            # it would pass for Arabic mojibake, so it is refused, saying where.
+            raise UnreadableArticle(
+                f"damaged UTF-8 (an invalid or cut character at byte {error.start:,})"
+            ) from error
     text = data.decode("cp1256", errors="strict") if _cp1256_ok(data) else None
     if text is not None:
         letters = _LETTER.findall(text)
         if letters and len(_ARABIC.findall(text)) / len(letters) > 0.5:
             return text, "windows-1256"
     raise UnreadableArticle("not UTF-8, UTF-16 with a BOM, or Arabic Windows-1256 text")
+
+
+def _strict(data: bytes, codec: str, name: str, offset: int = 0) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as error:
+        raise UnreadableArticle(
+            f"damaged {name} (truncated or invalid at byte {error.start + offset:,})"
+        ) from error
+
+
+# A multi-byte UTF-8 character: a lead byte and its continuation bytes.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Nine in ten bytes above ASCII belong to well-formed UTF-8 characters: UTF-8 with damage,
+    not Windows-1256 (whose Arabic letters seldom form such sequences)."""
+    high = sum(1 for byte in data if byte >= 0x80)
+    in_sequences = sum(len(match) for match in _UTF8_SEQUENCE.findall(data))
+    return high > 0 and in_sequences >= 0.9 * high
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark: the NUL bytes (the high halves of ASCII
+    characters, spaces at least) all fall on odd offsets (little-endian) or all on even ones."""
+    if len(data) % 2:
+        return None
+    nul_offsets = {index % 2 for index, byte in enumerate(data) if byte == 0}
+    if nul_offsets == {1}:
+        return "utf-16-le"
+    if nul_offsets == {0}:
+        return "utf-16-be"
+    return None
 
 
 def _cp1256_ok(data: bytes) -> bool:
@@ -108,6 +154,8 @@ def read_article_bytes(data: bytes) -> ArticleText:
     if not data.strip():
         raise UnreadableArticle("empty file")
     text, encoding = _decode(data)
+    if "\x00" in text:
+        raise UnreadableArticle("binary file (it contains NUL characters)")
     controls = sum(1 for char in text if ord(char) < 32 and char not in "\n\r\t")
     if controls > max(8, len(text) // 100):
         raise UnreadableArticle("binary file (control characters)")
@@ -132,3 +180,36 @@ def read_article_bytes(data: bytes) -> ArticleText:
                 f"published_on {metadata['published_on']!r} is not a date"
             ) from error
     return ArticleText(text, published_on, encoding, was_html)
+
+
+def read_article_text(text: str) -> ArticleText:
+    """Pasted text (a form field, a JSON string) read as the same article its UTF-8 file would
+    be. A lone surrogate (possible in JSON's \\ud800 escapes) is no text: refused, not a crash."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise UnreadableArticle(
+            f"not valid Unicode text (a lone surrogate at character {error.start + 1:,})"
+        ) from error
+    return read_article_bytes(data)
+
+
+def read_article_file(path: Path) -> ArticleText:
+    """The article in a file, or UnreadableArticle with why: a folder, not a regular file
+    (a FIFO would block), unreadable, or too large (refused before it is read into memory)."""
+    try:
+        if path.is_dir():
+            raise UnreadableArticle("a folder, not a file")
+        if not path.exists():
+            raise UnreadableArticle("no such file")
+        if not path.is_file():
+            raise UnreadableArticle("not a regular file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise UnreadableArticle(f"larger than 2 MB ({size:,} bytes)")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise UnreadableArticle(f"cannot be read ({reason.lower()})") from error
+    return read_article_bytes(data)
