@@ -3,7 +3,7 @@
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from agreements.text import fold
 
@@ -47,19 +47,35 @@ class Token:
 
     @property
     def is_arabic(self) -> bool:
-        return bool(_ARABIC.search(self.key))
+        return _is_arabic(self.key)
+
+
+# Bounded caches: words repeat (a text of a megabyte has a few thousand distinct ones), and a
+# long-running server must not keep every word it has ever read.
+_CACHE_SIZE = 50_000
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _key(word: str) -> str:
+    return fold(word).replace(" ", "")
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _is_arabic(key: str) -> bool:
+    return bool(_ARABIC.search(key))
 
 
 def tokenize(text: str) -> list[Token]:
     tokens = []
     for match in _WORD.finditer(text):
-        key = fold(match.group())
+        word = match.group()
+        key = _key(word)
         if key:
-            tokens.append(Token(match.group(), match.start(), match.end(), key.replace(" ", "")))
+            tokens.append(Token(word, match.start(), match.end(), key))
     return tokens
 
 
-@cache
+@lru_cache(maxsize=_CACHE_SIZE)
 def arabic_prefix_forms(key: str) -> tuple[tuple[str, str], ...]:
     """(form, stripped prefix) pairs for an Arabic word: the word itself, then without each
     attached prefix that leaves at least two letters; "للصين" also gives "الصين"."""
@@ -73,7 +89,7 @@ def arabic_prefix_forms(key: str) -> tuple[tuple[str, str], ...]:
     return tuple(forms)
 
 
-@cache
+@lru_cache(maxsize=_CACHE_SIZE)
 def adjective_stems(key: str) -> tuple[str, ...]:
     """A folded adjective without its ending: فنزويليه → فنزويلي, venezuelans → venezuelan."""
     stems = [key]
