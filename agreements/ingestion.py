@@ -43,6 +43,12 @@ from agreements.text import content_hash, fold, normalize_source_text, translite
 UID_NAMESPACE = uuid.UUID("2c0a8f5e-9a7b-4f0e-8d55-6a1e5b4f3c21")
 
 
+# Each record is validated and saved one by one (about 20 ms with its citation): an article
+# giving thousands of agreements or quotes is not news but a list, and would hold a
+# transaction (and the admin's request) for minutes.
+MAX_FINDINGS = 200
+
+
 class IngestError(Exception):
     """The article cannot be ingested; nothing was written. The message says why."""
 
@@ -175,6 +181,12 @@ def ingest_article(
     extraction = extract(text, gazetteer or database_gazetteer(), published_on)
     if not extraction.countries:
         raise IngestError("no country found in the article")
+    for findings, what in ((extraction.agreements, "agreements"), (extraction.quotes, "quotes")):
+        if len(findings) > MAX_FINDINGS:
+            raise IngestError(
+                f"the article states {len(findings):,} different {what}; one article may give "
+                f"at most {MAX_FINDINGS}: split it"
+            )
     with transaction.atomic():
         job = _Ingestion(text, extraction, user, source_hash)
         _create_records(job, title=title, url=url, publisher=publisher, published_on=published_on)

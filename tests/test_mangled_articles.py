@@ -49,7 +49,9 @@ MANGLED: dict[str, bytes] = {
     "truncated utf-16": SEED.encode("utf-16")[:-1],
     "utf-16 with a nul character": ("Russia\x00 and India " + ENGLISH).encode("utf-16"),
     "mixed scripts": "\n".join(
-        line for pair in zip(ARABIC.splitlines(), ENGLISH.splitlines(), strict=False) for line in pair
+        line
+        for pair in zip(ARABIC.splitlines(), ENGLISH.splitlines(), strict=False)
+        for line in pair
     ).encode("utf-8"),
     "one word of 1 mb": ("اتفاقية" * MEGABYTE)[: MEGABYTE // 2].encode("utf-8"),
     "one word repeated to 1 mb": _repeat_to("agreements", MEGABYTE, " ").encode("utf-8"),
@@ -58,7 +60,7 @@ MANGLED: dict[str, bytes] = {
     # One sentence of a megabyte full of counts, years and quotes: per-number work on the
     # whole sentence would be quadratic.
     "counts in one sentence of 1 mb": _repeat_to(
-        '«وقعت مصر والسعودية منذ عام 2004 نحو 17 اتفاقية» ', MEGABYTE // 2, ""
+        "«وقعت مصر والسعودية منذ عام 2004 نحو 17 اتفاقية» ", MEGABYTE // 2, ""
     ).encode("utf-8"),
     "rtl marks between characters": "\u200f".join(ARABIC).encode("utf-8"),
     "ltr marks between characters": "\u200e".join(ENGLISH).encode("utf-8"),
@@ -173,13 +175,26 @@ def test_ingest_of_a_mangled_file_cites_exactly_what_the_source_says(tmp_path, n
 
 @pytest.mark.django_db
 def test_ingest_of_a_megabyte_article_finishes_in_bounded_time(tmp_path):
+    """The article told a thousand times is one article: its agreements and quotes once each
+    (it took 11 minutes when each repetition became records)."""
     path = tmp_path / "repeated.txt"
     path.write_bytes(MANGLED["an article repeated to 1 mb"])
-    started = time.perf_counter()
+    started = time.process_time()
     _ingest(path)
-    assert time.perf_counter() - started < 60
+    assert time.process_time() - started < 20
     (source,) = models.Source.objects.all()
     assert len(source.text) > MEGABYTE // 2
+    assert models.Agreement.objects.count() == len(extract(ENGLISH).agreements)
+
+
+@pytest.mark.django_db
+def test_ingest_refuses_an_article_with_more_agreements_than_the_limit_and_writes_nothing():
+    words = ["alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa", "theta"]
+    subjects = [f"{a} {b} {c}" for a in words for b in words for c in words]
+    text = " ".join(f"Russia and India signed an agreement on {s}." for s in subjects[:201])
+    with pytest.raises(IngestError, match=r"states 201 different agreements; .* at most 200"):
+        ingest_article(text)
+    assert not any(_row_counts().values())
 
 
 @pytest.mark.django_db
@@ -241,9 +256,7 @@ def test_ingest_article_refuses_text_no_source_may_hold_and_writes_nothing(text,
 def test_the_api_refuses_a_lone_surrogate_with_a_400_naming_the_field(curator_api):
     """JSON can carry a lone surrogate (an escape); it must not reach encode() as a 500."""
     body = '{"text": "Russia \\ud800 and India signed 3 agreements."}'
-    response = curator_api.post(
-        "/api/v1/sources/ingest/", body, content_type="application/json"
-    )
+    response = curator_api.post("/api/v1/sources/ingest/", body, content_type="application/json")
     assert response.status_code == 400
     assert "Surrogate" in response.json()["text"][0]
     assert not models.Source.objects.exists()

@@ -678,9 +678,7 @@ def _continues_number(tokens: list[Token], position: int, text: str) -> bool:
     )
 
 
-def sentence_of_char(
-    sentences: list[Span], position: int, starts: list[int] | None = None
-) -> int:
+def sentence_of_char(sentences: list[Span], position: int, starts: list[int] | None = None) -> int:
     """The sentence holding ``position`` (else the last): sentences are ordered and disjoint, so
     bisection finds it; pass ``starts`` when asking many times."""
     starts = starts if starts is not None else [start for start, _end in sentences]
@@ -974,6 +972,7 @@ def _itemised(
     sentence_of: list[int],
 ) -> None:
     items: list[AgreementFinding] = []
+    stated: set[tuple[str, str]] = set()
     seen: set[int] = set()
     kinds: list[str] = []
     index = 0
@@ -1015,6 +1014,9 @@ def _itemised(
                 if len(subject) < 3:
                     continue
                 item_kind = _item_kind(subject, arabic) or kind[0]
+                if (item_kind, fold(subject)) in stated:
+                    continue  # the same agreement told again (the lead, then the body)
+                stated.add((item_kind, fold(subject)))
                 items.append(
                     AgreementFinding(
                         item_kind,
@@ -1085,10 +1087,9 @@ _QUOTE_OPEN = re.compile(f"[{re.escape(QUOTES_OPEN)}]")
 _QUOTE_CLOSE = re.compile(f"[{re.escape(QUOTES_CLOSE)}]")
 
 
-def _quotes(
-    text: str, tokens: list[Token], officials: list[OfficialFinding]
-) -> list[QuoteFinding]:
+def _quotes(text: str, tokens: list[Token], officials: list[OfficialFinding]) -> list[QuoteFinding]:
     quotes = []
+    quoted: set[tuple[str, int]] = set()
     speakers = _Speakers(tokens, officials)
     position = 0
     while position < len(text):
@@ -1107,9 +1108,10 @@ def _quotes(
         words = text[position + 1 : end].split()
         if len(words) >= 5:
             span = (position + 1, end)
-            quotes.append(
-                QuoteFinding(text[span[0] : span[1]].strip(), span, speakers.of(text, span))
-            )
+            quote = QuoteFinding(text[span[0] : span[1]].strip(), span, speakers.of(text, span))
+            if (quote.text, id(quote.speaker)) not in quoted:  # said once, however often told
+                quoted.add((quote.text, id(quote.speaker)))
+                quotes.append(quote)
         position = (close if close >= 0 else end) + 1
     return quotes
 
