@@ -66,6 +66,8 @@ MANGLED: dict[str, bytes] = {
     "ltr marks between characters": "\u200e".join(ENGLISH).encode("utf-8"),
     "zero-width joiners between characters": "\u200d".join(SEED[:3000]).encode("utf-8"),
     "nul bytes": ENGLISH.encode("utf-8")[:200] + b"\x00\x00" + ENGLISH.encode()[200:],
+    # One NUL at an odd offset of an even-sized file: damage, not UTF-16 without a BOM.
+    "a nul byte": ENGLISH.encode("utf-8")[:201] + b"\x00" + ENGLISH.encode()[201:-1],
     "only whitespace": b" \t\r\n\xc2\xa0" * 1000,
     "empty file": b"",
     "larger than the limit": b"Russia and India. " * (MAX_BYTES // 18 + 1),
@@ -78,6 +80,7 @@ REFUSED = {
     "truncated utf-16": "damaged UTF-16",
     "utf-16 with a nul character": "NUL characters",
     "nul bytes": "NUL bytes",
+    "a nul byte": "NUL bytes",
     "only whitespace": "no text in it",
     "empty file": "empty file",
     "larger than the limit": "larger than 2 MB",

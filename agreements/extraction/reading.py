@@ -128,10 +128,13 @@ def _mostly_utf8(data: bytes) -> bool:
 
 def _utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 saved without a byte-order mark: the NUL bytes (the high halves of ASCII
-    characters, spaces at least) all fall on odd offsets (little-endian) or all on even ones."""
-    if len(data) % 2:
+    characters, spaces at least) all fall on odd offsets (little-endian) or all on even ones,
+    and there are many of them (one in twenty characters at least: a stray NUL in a UTF-8 file
+    is damage, not UTF-16)."""
+    nuls = [index % 2 for index, byte in enumerate(data) if byte == 0]
+    if len(data) % 2 or len(nuls) < len(data) // 40:
         return None
-    nul_offsets = {index % 2 for index, byte in enumerate(data) if byte == 0}
+    nul_offsets = set(nuls)
     if nul_offsets == {1}:
         return "utf-16-le"
     if nul_offsets == {0}:
