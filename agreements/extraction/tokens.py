@@ -2,8 +2,10 @@
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import TypeVar
 
 from agreements.text import fold
 
@@ -51,16 +53,29 @@ class Token:
 
 
 # Bounded caches: words repeat (a text of a megabyte has a few thousand distinct ones), and a
-# long-running server must not keep every word it has ever read.
+# long-running server must not keep every word it has ever read, nor any word longer than a
+# word (a "word" of a megabyte is computed and forgotten).
 _CACHE_SIZE = 50_000
+_CACHED_LENGTH = 64
+T = TypeVar("T")
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+def _cached_for_words(function: Callable[[str], T]) -> Callable[[str], T]:
+    cached = lru_cache(maxsize=_CACHE_SIZE)(function)
+
+    @wraps(function)
+    def call(word: str) -> T:
+        return cached(word) if len(word) <= _CACHED_LENGTH else function(word)
+
+    return call
+
+
+@_cached_for_words
 def _key(word: str) -> str:
     return fold(word).replace(" ", "")
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+@_cached_for_words
 def _is_arabic(key: str) -> bool:
     return bool(_ARABIC.search(key))
 
@@ -75,7 +90,7 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+@_cached_for_words
 def arabic_prefix_forms(key: str) -> tuple[tuple[str, str], ...]:
     """(form, stripped prefix) pairs for an Arabic word: the word itself, then without each
     attached prefix that leaves at least two letters; "للصين" also gives "الصين"."""
@@ -89,7 +104,7 @@ def arabic_prefix_forms(key: str) -> tuple[tuple[str, str], ...]:
     return tuple(forms)
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+@_cached_for_words
 def adjective_stems(key: str) -> tuple[str, ...]:
     """A folded adjective without its ending: فنزويليه → فنزويلي, venezuelans → venezuelan."""
     stems = [key]
