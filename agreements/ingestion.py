@@ -18,6 +18,7 @@ from agreements.extraction import Extraction, Gazetteer, OfficialRecord, PlaceRe
 from agreements.extraction.extractor import AgreementFinding, CountFinding
 from agreements.extraction.gazetteer import builtin_countries, builtin_places
 from agreements.extraction.people import OfficialFinding
+from agreements.extraction.reading import MAX_BYTES
 from agreements.models import (
     Agreement,
     Citation,
@@ -40,6 +41,12 @@ from agreements.text import content_hash, fold, normalize_source_text, translite
 # Deterministic ids: ingesting the same text anywhere gives records with the same uid, so that
 # fixtures made from seeds/ are reproducible.
 UID_NAMESPACE = uuid.UUID("2c0a8f5e-9a7b-4f0e-8d55-6a1e5b4f3c21")
+
+
+# Each record is validated and saved one by one (about 20 ms with its citation): an article
+# giving thousands of agreements or quotes is not news but a list, and would hold a
+# transaction (and the admin's request) for minutes.
+MAX_FINDINGS = 200
 
 
 class IngestError(Exception):
@@ -164,6 +171,7 @@ def ingest_article(
     text = normalize_source_text(raw_text)
     if not text:
         raise IngestError("the article is empty")
+    _refuse_unstorable(text)
     source_hash = content_hash(text)
     existing = Source.objects.filter(content_hash=source_hash).first()
     if existing is not None:
@@ -173,10 +181,32 @@ def ingest_article(
     extraction = extract(text, gazetteer or database_gazetteer(), published_on)
     if not extraction.countries:
         raise IngestError("no country found in the article")
+    for findings, what in ((extraction.agreements, "agreements"), (extraction.quotes, "quotes")):
+        if len(findings) > MAX_FINDINGS:
+            raise IngestError(
+                f"the article states {len(findings):,} different {what}; one article may give "
+                f"at most {MAX_FINDINGS}: split it"
+            )
     with transaction.atomic():
         job = _Ingestion(text, extraction, user, source_hash)
         _create_records(job, title=title, url=url, publisher=publisher, published_on=published_on)
     return IngestResult(job.source, True, extraction, dict(job.records), job.referenced)
+
+
+def _refuse_unstorable(text: str) -> None:
+    """What no source may hold, whichever way the text came (file, form, API, code): more than
+    the 2 MB a file may have, a lone surrogate (no UTF-8 for it, so no hash and no database
+    column), or a NUL character (PostgreSQL refuses it in text)."""
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as error:
+        raise IngestError(
+            f"not valid Unicode text (a lone surrogate at character {error.start + 1:,})"
+        ) from error
+    if size > MAX_BYTES:
+        raise IngestError(f"larger than 2 MB ({size:,} bytes of UTF-8)")
+    if "\x00" in text:
+        raise IngestError("the text contains NUL characters")
 
 
 def _create_records(job: _Ingestion, *, title: str, url: str, publisher: str, published_on) -> None:

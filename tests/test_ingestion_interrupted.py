@@ -136,7 +136,7 @@ def folder(tmp_path):
 REASONS = {
     "b_empty.txt": "empty file",
     "c_latin1.txt": "not UTF-8, UTF-16 with a BOM, or Arabic Windows-1256 text",
-    "d_truncated.txt": "truncated: it ends in the middle of a UTF-8 character (byte 301)",
+    "d_truncated.txt": "damaged UTF-8: it ends in the middle of a character (byte 301)",
     "e_binary.txt": "binary file (it contains NUL bytes)",
     "f_bad_date.txt": "published_on '2024-13-45' is not a date",
     "g_no_country.txt": "no country found in the article",

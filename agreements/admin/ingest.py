@@ -9,7 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from agreements.extraction.reading import UnreadableArticle, read_article_bytes
+from agreements.extraction.reading import (
+    MAX_BYTES,
+    UnreadableArticle,
+    read_article_bytes,
+    read_article_text,
+)
 from agreements.ingestion import IngestError, ingest_article
 
 
@@ -28,14 +33,16 @@ class IngestForm(forms.Form):
         upload = data.get("file")
         if upload:
             try:
-                read = read_article_bytes(upload.read(2 * 1024 * 1024 + 1))
+                if upload.size > MAX_BYTES:  # refused before it is read into memory
+                    raise UnreadableArticle(f"larger than 2 MB ({upload.size:,} bytes)")
+                read = read_article_bytes(upload.read(MAX_BYTES + 1))
             except UnreadableArticle as error:
                 raise forms.ValidationError({"file": f"{upload.name}: {error}"}) from error
             data["text"] = read.text
             data["published_on"] = data.get("published_on") or read.published_on
         elif data.get("text"):
             try:
-                read = read_article_bytes(data["text"].encode("utf-8"))
+                read = read_article_text(data["text"])
             except UnreadableArticle as error:
                 raise forms.ValidationError({"text": str(error)}) from error
             data["text"] = read.text

@@ -21,7 +21,7 @@ from agreements.api.base import ETagMixin, ReaderContextMixin
 from agreements.api.conditional import PUBLIC, ConditionalGetMixin
 from agreements.api.ordering import StrictOrderingFilter, nulls_last
 from agreements.api.pagination import ProjectedRows
-from agreements.extraction.reading import UnreadableArticle, read_article_bytes
+from agreements.extraction.reading import UnreadableArticle, read_article_text
 from agreements.ingestion import IngestError, ingest_article
 from agreements.models.base import can_see_drafts
 from agreements.relations import (
@@ -311,7 +311,7 @@ class SourceViewSet(CuratedViewSet):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
-            read = read_article_bytes(data["text"].encode("utf-8"))
+            read = read_article_text(data["text"])
             result = ingest_article(
                 read.text,
                 title=data["title"],

@@ -7,6 +7,7 @@ article summary used by ``manage.py extract --json`` and by the evaluation.
 
 import datetime
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from agreements.extraction.gazetteer import Gazetteer, PlaceRecord
 from agreements.extraction.mentions import find_mentions, is_false_friend, preceded_by_in
 from agreements.extraction.numbers import (
     SCALE_WORDS,
+    THOUSANDS_SEPARATORS,
     number_before,
     qualifier_after,
     qualifier_before,
@@ -27,6 +29,29 @@ _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 Span = tuple[int, int]
+
+
+class _Cover:
+    """Which positions or spans a set of spans covers, in O(log n) a question: the spans sorted
+    by start with the running maximum of their ends (a long text has thousands of them)."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        ordered = sorted(spans)
+        self.starts = [start for start, _end in ordered]
+        self.max_ends: list[int] = []
+        for _start, end in ordered:
+            self.max_ends.append(max(end, self.max_ends[-1]) if self.max_ends else end)
+
+    def _reach(self, position: int) -> int:
+        """The furthest end of the spans that start at or before ``position``."""
+        index = bisect_right(self.starts, position) - 1
+        return self.max_ends[index] if index >= 0 else -1
+
+    def covers(self, position: int) -> bool:  # some start <= position < end
+        return self._reach(position) > position
+
+    def contains(self, span: Span) -> bool:  # some start <= span start and span end <= end
+        return self._reach(span[0]) >= span[1]
 
 
 @dataclass
@@ -142,29 +167,26 @@ def detect_language(text: str) -> str:
     return "ar" if arabic > latin else "en"
 
 
+_SENTENCE_END = re.compile(r'\n|[.!?؟](?=[ \n\t"”»]|\Z)')
+
+
 def sentence_spans(text: str) -> list[Span]:
     """Sentences end at . ! ? ؟ before a space or a new line, and at blank lines; "U.S." and
     other single-letter abbreviations do not end one."""
     spans, start = [], 0
-    index = 0
-    while index < len(text):
-        char = text[index]
-        end_here = False
-        if char == "\n":
-            end_here = True
-        elif char in ".!?؟" and (index + 1 == len(text) or text[index + 1] in ' \n\t"”»'):
-            abbreviation = (
-                char == "."
-                and index >= 1
-                and text[index - 1].isupper()
-                and (index < 2 or not text[index - 2].isalpha())
-            )
-            end_here = not abbreviation
-        if end_here:
-            if text[start : index + 1].strip():
-                spans.append((start, index + 1))
-            start = index + 1
-        index += 1
+    # Only the candidate ends are visited (a regex finds them in C): a new line, or . ! ? ؟
+    # before a space, a new line, a closing quote or the end of the text.
+    for match in _SENTENCE_END.finditer(text):
+        index = match.start()
+        if text[index] == "." and (
+            index >= 1
+            and text[index - 1].isupper()
+            and (index < 2 or not text[index - 2].isalpha())
+        ):
+            continue  # an abbreviation: "U.S."
+        if not text[start : index + 1].isspace():
+            spans.append((start, index + 1))
+        start = index + 1
     if text[start:].strip():
         spans.append((start, len(text)))
     return spans
@@ -320,7 +342,7 @@ def extract(
     )
     _sectors(extraction, text, sentences, agreement_sentences, reference_year)
     _itemised(extraction, tokens, kinds, text, arabic, sentences, sentence_of)
-    extraction.quotes = _quotes(text, extraction.officials)
+    extraction.quotes = _quotes(text, tokens, extraction.officials)
     return extraction
 
 
@@ -338,10 +360,10 @@ def _drop_countries_in_names(
 ) -> None:
     """A country word inside a person's name is the name: السوداني in محمد شياع السوداني,
     جورجيا in جورجيا ميلوني."""
-    spans = [span for official in officials for span in official.spans]
+    names = _Cover([span for official in officials for span in official.spans])
 
     def inside(mention: CountryMention) -> bool:
-        return any(start <= mention.span[0] and mention.span[1] <= end for start, end in spans)
+        return names.contains(mention.span)
 
     # ... and so is the surname alone elsewhere ("وأوضح السوداني").
     surnames = {fold(official.name_native).split()[-1] for official in officials if official.title}
@@ -354,7 +376,10 @@ def _drop_countries_in_names(
         )
 
     dropped = [m for m in extraction.country_mentions if inside(m) or is_surname(m)]
-    extraction.country_mentions = [m for m in extraction.country_mentions if m not in dropped]
+    dropped_ids = {id(m) for m in dropped}
+    extraction.country_mentions = [
+        m for m in extraction.country_mentions if id(m) not in dropped_ids
+    ]
     for mention in dropped:
         country_at.pop(mention.token, None)
     extraction.countries = list(dict.fromkeys(m.code for m in extraction.country_mentions))
@@ -388,18 +413,31 @@ def _merge_officials(
                 official.title_span,
             )
         existing.former = existing.former or official.former
+    token_at = {token.start: index for index, token in enumerate(tokens)}
+    mention_tokens = [mention.token for mention in extraction.country_mentions]
+    places_in: dict[int, list[PlaceMention]] = {}
+    for place in extraction.place_mentions:
+        if not place.in_dateline:
+            places_in.setdefault(sentence_of[place.token], []).append(place)
     for official in merged.values():
         if official.country is None:
-            official.country = _nearest_country(official, extraction, tokens, sentence_of)
+            official.country = _nearest_country(
+                official, extraction, token_at, mention_tokens, places_in, sentence_of
+            )
     return [official for official in merged.values() if official.title or official.key]
 
 
 def _nearest_country(
-    official: OfficialFinding, extraction: Extraction, tokens: list[Token], sentence_of: list[int]
+    official: OfficialFinding,
+    extraction: Extraction,
+    token_at: dict[int, int],
+    mention_tokens: list[int],
+    places_in: dict[int, list[PlaceMention]],
+    sentence_of: list[int],
 ) -> str | None:
     """The country of an official whose title names none: the closest country mentioned before
-    the name in its sentence, else the place in that sentence, else the closest before it."""
-    token_at = {token.start: index for index, token in enumerate(tokens)}
+    the name in its sentence, else the place in that sentence, else the closest before it.
+    (The closest mention before a token is found by bisection: mentions are in text order.)"""
     positions = [token_at[start] for start, _end in official.spans if start in token_at]
     for rule in ("sentence", "place", "text"):
         best = None
@@ -407,16 +445,17 @@ def _nearest_country(
             if rule == "place":
                 candidates = [
                     (abs(index - place.token), place.country)
-                    for place in extraction.place_mentions
-                    if not place.in_dateline and sentence_of[place.token] == sentence_of[index]
+                    for place in places_in.get(sentence_of[index], ())
                 ]
             else:
-                candidates = [
-                    (index - mention.token, mention.code)
-                    for mention in extraction.country_mentions
-                    if mention.token < index
+                before = bisect_left(mention_tokens, index) - 1
+                mention = extraction.country_mentions[before] if before >= 0 else None
+                candidates = (
+                    [(index - mention.token, mention.code)]
+                    if mention is not None
                     and (rule == "text" or sentence_of[mention.token] == sentence_of[index])
-                ]
+                    else []
+                )
             for candidate in candidates:
                 if best is None or candidate[0] < best[0]:
                     best = candidate
@@ -478,10 +517,11 @@ def _parties(extraction: Extraction, sentence_of: list[int], signing: list[int])
 def _place_of_signing(
     extraction: Extraction, sentence_of: list[int], signing: list[int]
 ) -> PlaceMention | None:
+    in_signing = set(signing)
     candidates = [
         place
         for place in extraction.place_mentions
-        if not place.in_dateline and sentence_of[place.token] in set(signing)
+        if not place.in_dateline and sentence_of[place.token] in in_signing
     ]
     return candidates[0] if candidates else None
 
@@ -494,8 +534,9 @@ def _unnamed_capital(
     capitals: dict[str, "PlaceRecord"],
 ) -> PlaceMention | None:
     """ "signed in the Kazakh capital", "في العاصمة الأردنية": the capital of that country."""
+    in_signing = set(signing)
     for index, token in enumerate(tokens):
-        if sentence_of[index] not in signing or token.key not in _CAPITAL_WORDS:
+        if token.key not in _CAPITAL_WORDS or sentence_of[index] not in in_signing:
             continue
         neighbour = index - 1 if token.key == "capital" else index + 1
         code = country_at.get(neighbour)
@@ -521,6 +562,8 @@ def _counts(
     signing: list[int],
 ) -> None:
     counts: list[CountFinding] = []
+    folded: dict[int, str] = {}  # sentence index -> folded text, folded once however many counts
+    since_memo: dict[Span, _SinceIn] = {}
     index = 0
     while index < len(tokens):
         kind = kinds[index]
@@ -549,8 +592,10 @@ def _counts(
                 qualifier = trailing
             span = (tokens[qualifier_first].start, tokens[after_noun - 1].end)
             sentence = sentences[sentence_of[index]]
-            sentence_text = fold(text[sentence[0] : sentence[1]])
-            since = _since(text, sentence, tokens[first].start, span[1])
+            if sentence_of[index] not in folded:
+                folded[sentence_of[index]] = fold(text[sentence[0] : sentence[1]])
+            sentence_text = folded[sentence_of[index]]
+            since = _since(text, sentence, tokens[first].start, span[1], since_memo)
             is_total = since is not None or any(
                 marker in f" {sentence_text} "
                 for marker in (lexicon.AR_TOTAL_MARKERS | lexicon.EN_TOTAL_MARKERS)
@@ -561,8 +606,9 @@ def _counts(
     counts.extend(_totals_by_number_of(tokens, text, sentences, sentence_of, counts))
     in_signing = set(signing)
     event_counts = [c for c in counts if not c.is_total]
+    starts = [start for start, _end in sentences]
     event_counts.sort(
-        key=lambda c: (sentence_of_char(sentences, c.span[0]) not in in_signing, c.span[0])
+        key=lambda c: (sentence_of_char(sentences, c.span[0], starts) not in in_signing, c.span[0])
     )
     extraction.agreement_count = event_counts[0] if event_counts else None
     totals = [c for c in counts if c.is_total]
@@ -586,60 +632,124 @@ def _totals_by_number_of(
     """ "brings to more than 150 the number of agreements", "يرتفع عدد الاتفاقيات إلى نحو 60":
     the number in such a sentence is a running total."""
     found = []
+    since_memo: dict[Span, _SinceIn] = {}
+    ordered = sorted(counts, key=lambda count: count.span[0])
+    count_starts = [count.span[0] for count in ordered]
     for index, sentence in enumerate(sentences):
         if not _NUMBER_OF.search(fold(text[sentence[0] : sentence[1]])):
             continue
-        inside = [c for c in counts if sentence[0] <= c.span[0] < sentence[1]]
+        # sentence_of is ordered: the sentence's tokens are one run, found by bisection.
+        own = range(bisect_left(sentence_of, index), bisect_right(sentence_of, index))
+        inside = ordered[
+            bisect_left(count_starts, sentence[0]) : bisect_left(count_starts, sentence[1])
+        ]
         for count in inside:
             count.is_total = True
         if inside:
             continue
-        for position, token in enumerate(tokens):
-            if sentence_of[position] != index or not token.key.isdigit():
+        for position in own:
+            token = tokens[position]
+            if not token.key.isdecimal():
                 continue
-            value = int(token.key)
+            if _continues_number(tokens, position, text):
+                continue  # the 1 of 1,200: the number is read at its last group
+            number = number_before(tokens, position + 1, text)
+            if number is None:
+                continue
+            value, first = number
             if 1900 <= value <= 2100 or value < 2:
                 continue
-            qualifier, first = qualifier_before(tokens, position)
+            qualifier, first = qualifier_before(tokens, first)
             span = (tokens[first].start, token.end)
-            since = _since(text, sentence, token.start)  # "the number of ... since 1993"
+            # "the number of ... since 1993"
+            since = _since(text, sentence, token.start, memo=since_memo)
             found.append(CountFinding(value, qualifier, "agreement", span, since, True))
             break
     return found
 
 
-def sentence_of_char(sentences: list[Span], position: int) -> int:
-    for index, (start, end) in enumerate(sentences):
-        if start <= position < end:
-            return index
+def _continues_number(tokens: list[Token], position: int, text: str) -> bool:
+    following = tokens[position + 1] if position + 1 < len(tokens) else None
+    return (
+        following is not None
+        and len(following.key) == 3
+        and following.key.isdecimal()
+        and text[tokens[position].end : following.start] in THOUSANDS_SEPARATORS
+    )
+
+
+def sentence_of_char(sentences: list[Span], position: int, starts: list[int] | None = None) -> int:
+    """The sentence holding ``position`` (else the last): sentences are ordered and disjoint, so
+    bisection finds it; pass ``starts`` when asking many times."""
+    starts = starts if starts is not None else [start for start, _end in sentences]
+    index = bisect_right(starts, position) - 1
+    if index >= 0 and position < sentences[index][1]:
+        return index
     return len(sentences) - 1
 
 
+_SINCE = re.compile(r"\bsince\b|(?<!\S)[وف]?منذ(?!\S)", re.IGNORECASE)
+
+
+@dataclass
+class _SinceIn:
+    """What _since needs of one sentence, read once however many numbers it holds."""
+
+    marker: re.Match | None
+    direct: int | None = None
+    later: list[int] = field(default_factory=list)
+    year_ends: list[int] = field(default_factory=list)  # where each year ends in the text
+    years: list[int] = field(default_factory=list)
+
+
+def _since_in(text: str, sentence: Span) -> _SinceIn:
+    body = text[sentence[0] : sentence[1]]
+    # Positions are the raw text's: the folded text may be shorter (marks dropped) and
+    # lower() may be longer (İ), so neither gives offsets to compare with number_start.
+    marker = _SINCE.search(body)
+    if marker is None:
+        return _SinceIn(None)
+    direct = re.search(r"(?:since|منذ)\s+(?:عام\s+|the\s+year\s+)?(\d{4})", fold(body))
+    years = list(_YEAR.finditer(body))
+    return _SinceIn(
+        marker,
+        int(direct.group(1)) if direct else None,
+        [int(m.group()) for m in _YEAR.finditer(fold(body[marker.end() :]))],
+        [sentence[0] + m.end() for m in years],
+        [int(m.group()) for m in years],
+    )
+
+
 def _since(
-    text: str, sentence: Span, number_start: int, count_end: int | None = None
+    text: str,
+    sentence: Span,
+    number_start: int,
+    count_end: int | None = None,
+    memo: dict[Span, _SinceIn] | None = None,
 ) -> int | None:
     """The year of "since 2004" / "منذ عام 2004", or of "in 2004 ... and since then". "Since"
     must come before the count or just after it: "the first visit since he took power in 2014"
-    later in the sentence is about something else."""
-    body = text[sentence[0] : sentence[1]]
-    folded = fold(body)
-    marker = re.search(r"\bsince\b|(?<!\S)[وف]?منذ(?!\S)", body.lower())
+    later in the sentence is about something else. ``memo`` keeps each sentence's reading
+    (a sentence of a megabyte with thousands of numbers is read once, not once a number)."""
+    memo = {} if memo is None else memo
+    if sentence not in memo:
+        memo[sentence] = _since_in(text, sentence)
+    found = memo[sentence]
+    marker = found.marker
     if marker is None:
         return None
     if count_end is not None and sentence[0] + marker.start() > number_start:
         between = text[count_end : sentence[0] + marker.start()]
         if len(between.split()) > 3:
             return None
-    direct = re.search(r"(?:since|منذ)\s+(?:عام\s+|the\s+year\s+)?(\d{4})", folded)
-    if direct:
-        return int(direct.group(1))
+    if found.direct is not None:
+        return found.direct
     # "signed since the two countries established a partnership in 1993"
-    since = re.search(r"\bsince\b|(?<!\S)[وف]?منذ(?!\S)", folded)
-    later = [int(m.group()) for m in _YEAR.finditer(folded[since.end() :])]
-    if later and sentence[0] + since.end() > number_start:
+    later = found.later
+    if later and sentence[0] + marker.end() > number_start:
         return later[0]
-    before = [int(m.group()) for m in _YEAR.finditer(text[sentence[0] : number_start])]
-    return before[-1] if before else (later[0] if later else None)
+    before = bisect_right(found.year_ends, number_start)  # the last year before the number
+    return found.years[before - 1] if before else (later[0] if later else None)
 
 
 def _date_and_weekday(
@@ -758,12 +868,14 @@ def _sectors(
     other (earlier) agreements, or officials' titles ("commerce and industry minister")."""
     lead = chosen[:1]
     totals = [c.span[0] for c in (extraction.total_count,) if c and c.is_total]
-    titles = [
-        span
-        for official in extraction.officials
-        for span in (official.title_span, *official.spans)
-        if span
-    ]
+    titles = _Cover(
+        [
+            span
+            for official in extraction.officials
+            for span in (official.title_span, *official.spans)
+            if span
+        ]
+    )
     found: dict[str, Span] = {}
     for index in chosen:
         start, end = sentences[index]
@@ -772,8 +884,7 @@ def _sectors(
         if index not in lead and _about_another_signing(text, (start, end), reference_year):
             continue
         for slug, span in sectors_in(text, start, end).items():
-            inside_title = any(a <= span[0] < b for a, b in titles)
-            if slug not in found and not inside_title:
+            if slug not in found and not titles.covers(span[0]):
                 found[slug] = span
     extraction.sectors = sorted(found)
     extraction.sector_spans = found
@@ -796,9 +907,14 @@ def sectors_in(text: str, start: int, end: int) -> dict[str, Span]:
     keys = [token.key for token in tokens]
     masked = set()
     joined = " ".join(keys)
+    key_starts = []  # where each key starts in ``joined``
+    offset = 0
+    for key in keys:
+        key_starts.append(offset)
+        offset += len(key) + 1
     for phrase in lexicon.SECTOR_FALSE_FRIENDS:
         for match in re.finditer(re.escape(phrase), joined):
-            first = joined[: match.start()].count(" ")
+            first = bisect_right(key_starts, match.start()) - 1
             masked.update(range(first, first + len(phrase.split())))
     found: dict[str, Span] = {}
     for position, token in enumerate(tokens):
@@ -856,6 +972,7 @@ def _itemised(
     sentence_of: list[int],
 ) -> None:
     items: list[AgreementFinding] = []
+    stated: set[tuple[str, str]] = set()
     seen: set[int] = set()
     kinds: list[str] = []
     index = 0
@@ -897,6 +1014,9 @@ def _itemised(
                 if len(subject) < 3:
                     continue
                 item_kind = _item_kind(subject, arabic) or kind[0]
+                if (item_kind, fold(subject)) in stated:
+                    continue  # the same agreement told again (the lead, then the body)
+                stated.add((item_kind, fold(subject)))
                 items.append(
                     AgreementFinding(
                         item_kind,
@@ -906,7 +1026,10 @@ def _itemised(
                     )
                 )
             last_end = spans[-1][1] if spans else tokens[subject_start].end
-            seen.update(i for i in range(subject_start, len(tokens)) if tokens[i].start < last_end)
+            for position in range(subject_start, len(tokens)):
+                if tokens[position].start >= last_end:
+                    break  # token starts increase: the rest are after the subject
+                seen.add(position)
         index = after
     extraction.agreements = items
     extraction.kinds = sorted(set(kinds))
@@ -960,54 +1083,91 @@ def _split_items(
     return [(a, b) for a, b in items if b > a]
 
 
-def _quotes(text: str, officials: list[OfficialFinding]) -> list[QuoteFinding]:
+_QUOTE_OPEN = re.compile(f"[{re.escape(QUOTES_OPEN)}]")
+_QUOTE_CLOSE = re.compile(f"[{re.escape(QUOTES_CLOSE)}]")
+
+
+def _quotes(text: str, tokens: list[Token], officials: list[OfficialFinding]) -> list[QuoteFinding]:
     quotes = []
+    quoted: set[tuple[str, int]] = set()
+    speakers = _Speakers(tokens, officials)
     position = 0
     while position < len(text):
-        char = text[position]
-        if char not in QUOTES_OPEN or (
-            char == '"' and position > 0 and text[position - 1].isalnum()
-        ):
+        opening = _QUOTE_OPEN.search(text, position)  # the next mark, found in C
+        if opening is None:
+            break
+        position = opening.start()
+        if text[position] == '"' and position > 0 and text[position - 1].isalnum():
             position += 1
             continue
         paragraph_end = text.find("\n", position)
         paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
-        close = -1
-        for index in range(position + 1, paragraph_end):
-            if text[index] in QUOTES_CLOSE:
-                close = index
-                break
+        closing = _QUOTE_CLOSE.search(text, position + 1, paragraph_end)
+        close = closing.start() if closing else -1
         end = close if close >= 0 else paragraph_end
         words = text[position + 1 : end].split()
         if len(words) >= 5:
             span = (position + 1, end)
-            quotes.append(
-                QuoteFinding(text[span[0] : span[1]].strip(), span, _speaker(text, span, officials))
-            )
+            quote = QuoteFinding(text[span[0] : span[1]].strip(), span, speakers.of(text, span))
+            if (quote.text, id(quote.speaker)) not in quoted:  # said once, however often told
+                quoted.add((quote.text, id(quote.speaker)))
+                quotes.append(quote)
         position = (close if close >= 0 else end) + 1
     return quotes
 
 
-def _speaker(text: str, span: Span, officials: list[OfficialFinding]) -> OfficialFinding | None:
-    """The official named last before the quote in its paragraph (by full name, or by surname
-    alone as in "Putin said"), else the first named just after it."""
-    paragraph_start = text.rfind("\n", 0, span[0]) + 1
-    best = None
-    before = text[paragraph_start : span[0]]
-    folded_tokens = [(paragraph_start + t.start, t.key) for t in tokenize(before)]
-    for official in officials:
-        for start, _end in official.spans:
-            if paragraph_start <= start < span[0] and (best is None or start > best[0]):
-                best = (start, official)
-        surname = fold(official.name_native).split()[-1:]
-        for start, key in folded_tokens:
-            if surname and key.endswith(surname[0]) and (best is None or start > best[0]):
-                best = (start, official)
-    if best:
-        return best[1]
-    following = text[span[1] : span[1] + 120]
-    for official in officials:
-        for start, _end in official.spans:
-            if span[1] <= start < span[1] + len(following):
+class _Speakers:
+    """Who says a quote: the official named last before it in its paragraph (by full name, or by
+    surname alone as in "Putin said"), else the first named just after it.
+
+    Names and surname tokens are indexed once by position, so that each quote costs a bisection,
+    not a pass over every official's every mention and the paragraph's every word (a paragraph
+    of a megabyte with thousands of quotes)."""
+
+    def __init__(self, tokens: list[Token], officials: list[OfficialFinding]) -> None:
+        self.officials = officials
+        # (start, official's order, 0 for a name, 1 for a surname): at the same start, the
+        # earlier official and a full name before a surname, as the pass over them chose.
+        named = [
+            (start, order, 0)
+            for order, official in enumerate(officials)
+            for start, _end in official.spans
+        ]
+        surnames: dict[str, int] = {}  # surname -> the first official's order
+        for order, official in enumerate(officials):
+            for surname in fold(official.name_native).split()[-1:]:
+                surnames.setdefault(surname, order)
+        longest = max(map(len, surnames), default=0)
+        for token in tokens:
+            # A word naming someone by a surname it ends with ("وأوضح السوداني"): the
+            # word's suffixes (no longer than a surname) looked up, the first official's
+            # order if several match.
+            key = token.key
+            orders = [
+                surnames[key[cut:]]
+                for cut in range(max(0, len(key) - longest), len(key))
+                if key[cut:] in surnames
+            ]
+            if orders:
+                named.append((token.start, min(orders), 1))
+        named.sort(key=lambda item: (item[0], item[1], item[2]))
+        self.named = named
+        self.starts = [start for start, _order, _kind in named]
+        # The first of several at the same start wins: keep the index of each start's first.
+        self.first_at: dict[int, int] = {}
+        for index, start in enumerate(self.starts):
+            self.first_at.setdefault(start, index)
+        self.spans = [sorted(start for start, _end in o.spans) for o in officials]
+
+    def of(self, text: str, span: Span) -> OfficialFinding | None:
+        paragraph_start = text.rfind("\n", 0, span[0]) + 1
+        last = bisect_left(self.starts, span[0]) - 1
+        if last >= 0 and self.starts[last] >= paragraph_start:
+            _start, order, _kind = self.named[self.first_at[self.starts[last]]]
+            return self.officials[order]
+        following_end = min(len(text), span[1] + 120)
+        for official, starts in zip(self.officials, self.spans, strict=True):
+            index = bisect_left(starts, span[1])
+            if index < len(starts) and starts[index] < following_end:
                 return official
-    return None
+        return None

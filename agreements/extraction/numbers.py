@@ -157,6 +157,13 @@ TRAILING_QUALIFIERS = [
 ]
 
 
+# A count has at most this many digits; longer runs are identifiers, phone numbers or noise
+# (and int() refuses strings of more than 4,300 digits).
+MAX_DIGITS = 15
+# Between groups of three digits: the comma, and the Arabic thousands separator (U+066C).
+THOUSANDS_SEPARATORS = {",", "٬"}
+
+
 def _word_value(key: str) -> int | None:
     for form in (key, key[1:] if key.startswith("و") and len(key) > 3 else None):
         if form is None:
@@ -174,18 +181,21 @@ def number_before(tokens: list[Token], end: int, text: str) -> tuple[int, int] |
     if index < 0:
         return None
     key = tokens[index].key
-    if key.isdigit():
-        value, first = int(key), index
-        # 1,200 is tokenised as 1 and 200.
+    if key.isdecimal():
+        # 1,200 and ١٬٢٠٠ are tokenised as 1 and 200: join the groups of three.
+        first, digits = index, key
         while (
             first > 0
+            and len(digits) <= MAX_DIGITS
             and len(tokens[first].key) == 3
-            and tokens[first - 1].key.isdigit()
-            and text[tokens[first - 1].end : tokens[first].start] == ","
+            and tokens[first - 1].key.isdecimal()
+            and text[tokens[first - 1].end : tokens[first].start] in THOUSANDS_SEPARATORS
         ):
             first -= 1
-            value = int(tokens[first].key + str(value).zfill(3 * (index - first)))
-        return value, first
+            digits = tokens[first].key + digits
+        if len(digits) > MAX_DIGITS:
+            return None
+        return int(digits), first
     if _word_value(key) is None or key in {"a", "an"}:
         return None
     # Words: "seventeen", "a dozen", "two dozen", "سبعة عشر", "خمسة وعشرين", "ثلاثمئة".

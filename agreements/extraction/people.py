@@ -1,5 +1,6 @@
 """Officials: known ones from the gazetteer, new ones from the titles written around names."""
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from agreements.extraction import lexicon
@@ -286,7 +287,7 @@ def _name_like(tokens: list[Token], position: int, text: str, blocked: set[int])
 
 
 def _english_name_after(
-    tokens: list[Token], index: int, text: str, taken: set[int]
+    tokens: list[Token], index: int, text: str, taken: Container[int]
 ) -> tuple[int, int] | None:
     while index < len(tokens) and tokens[index].key in EN_HONORIFICS:
         index += 1
@@ -311,7 +312,7 @@ def _english_name_after(
 
 
 def _english_name_before(
-    tokens: list[Token], end: int, text: str, taken: set[int]
+    tokens: list[Token], end: int, text: str, taken: Container[int]
 ) -> tuple[int, int] | None:
     """Capitalised tokens ending at ``end`` (inclusive), as in "Delcy Rodríguez, the ..."."""
     first = None
@@ -443,8 +444,8 @@ def find_officials(
         if arabic:
             name = _arabic_name_after(tokens, after, text, taken, adjectives)
         else:
-            name = _english_name_after(tokens, after, text, taken | adjectives)
-            taken_or_adjective = taken | adjectives
+            taken_or_adjective = _Either(taken, adjectives)
+            name = _english_name_after(tokens, after, text, taken_or_adjective)
         if name is None and arabic:
             name = _quoted_name_before(tokens, index, text, taken, adjectives)
         if name is None and not arabic:
@@ -485,6 +486,17 @@ def find_officials(
             taken.update(range(first, last + 1))
         index = after if after > index else index + 1
     return _resolve_counterparts(findings)
+
+
+class _Either:
+    """Membership in either set, without copying them for every title (quadratic in a long
+    text)."""
+
+    def __init__(self, first: set[int], second: set[int]) -> None:
+        self.first, self.second = first, second
+
+    def __contains__(self, item: int) -> bool:
+        return item in self.first or item in self.second
 
 
 def _skip_honorifics(tokens: list[Token], index: int) -> int:
@@ -540,7 +552,7 @@ def _quoted_name_before(
 
 
 def _english_name_after_comma(
-    tokens: list[Token], after: int, text: str, taken: set[int]
+    tokens: list[Token], after: int, text: str, taken: Container[int]
 ) -> tuple[int, int] | None:
     """ "the president of Venezuela, Nicolás Maduro"."""
     if (
@@ -553,7 +565,7 @@ def _english_name_after_comma(
 
 
 def _comma_name_before(
-    tokens: list[Token], title_index: int, text: str, taken: set[int]
+    tokens: list[Token], title_index: int, text: str, taken: Container[int]
 ) -> tuple[int, int] | None:
     """ "Dmitry Chernyshenko, Russia's deputy prime minister": the name before the comma."""
     position = title_index - 1

@@ -2,8 +2,10 @@
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache, wraps
+from typing import TypeVar
 
 from agreements.text import fold
 
@@ -47,19 +49,48 @@ class Token:
 
     @property
     def is_arabic(self) -> bool:
-        return bool(_ARABIC.search(self.key))
+        return _is_arabic(self.key)
+
+
+# Bounded caches: words repeat (a text of a megabyte has a few thousand distinct ones), and a
+# long-running server must not keep every word it has ever read, nor any word longer than a
+# word (a "word" of a megabyte is computed and forgotten).
+_CACHE_SIZE = 50_000
+_CACHED_LENGTH = 64
+T = TypeVar("T")
+
+
+def _cached_for_words(function: Callable[[str], T]) -> Callable[[str], T]:
+    cached = lru_cache(maxsize=_CACHE_SIZE)(function)
+
+    @wraps(function)
+    def call(word: str) -> T:
+        return cached(word) if len(word) <= _CACHED_LENGTH else function(word)
+
+    return call
+
+
+@_cached_for_words
+def _key(word: str) -> str:
+    return fold(word).replace(" ", "")
+
+
+@_cached_for_words
+def _is_arabic(key: str) -> bool:
+    return bool(_ARABIC.search(key))
 
 
 def tokenize(text: str) -> list[Token]:
     tokens = []
     for match in _WORD.finditer(text):
-        key = fold(match.group())
+        word = match.group()
+        key = _key(word)
         if key:
-            tokens.append(Token(match.group(), match.start(), match.end(), key.replace(" ", "")))
+            tokens.append(Token(word, match.start(), match.end(), key))
     return tokens
 
 
-@cache
+@_cached_for_words
 def arabic_prefix_forms(key: str) -> tuple[tuple[str, str], ...]:
     """(form, stripped prefix) pairs for an Arabic word: the word itself, then without each
     attached prefix that leaves at least two letters; "للصين" also gives "الصين"."""
@@ -73,7 +104,7 @@ def arabic_prefix_forms(key: str) -> tuple[tuple[str, str], ...]:
     return tuple(forms)
 
 
-@cache
+@_cached_for_words
 def adjective_stems(key: str) -> tuple[str, ...]:
     """A folded adjective without its ending: فنزويليه → فنزويلي, venezuelans → venezuelan."""
     stems = [key]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from agreements.extraction.reading import UnreadableArticle, read_article_bytes
+from agreements.extraction.reading import UnreadableArticle, read_article_file
 from agreements.ingestion import database_gazetteer, extract_article
 
 
@@ -35,8 +35,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, article: Path, **options: Any) -> None:
         try:
-            read = read_article_bytes(article.read_bytes())
-        except (OSError, UnreadableArticle) as error:
+            read = read_article_file(article)
+        except UnreadableArticle as error:
             raise CommandError(f"{article}: {error}") from error
         published_on = parse_date(options["published_on"]) if options["published_on"] else None
         gazetteer = None if options["builtin"] else database_gazetteer()

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from agreements.extraction.reading import UnreadableArticle, read_article_bytes
+from agreements.extraction.reading import UnreadableArticle, read_article_file
 from agreements.ingestion import IngestError, database_gazetteer, ingest_article, ingest_as_fixture
 from agreements.management.commands.extract import parse_date
 
@@ -83,7 +83,7 @@ class Command(BaseCommand):
     def _one(
         self, path: Path, published_on, gazetteer, options: dict, fixture_records: list
     ) -> tuple:
-        read = read_article_bytes(path.read_bytes())
+        read = read_article_file(path)
         arguments = {
             "url": options["url"],
             "publisher": options["publisher"],
