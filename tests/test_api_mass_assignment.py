@@ -28,6 +28,15 @@ from tests.factories import (
 from tests.test_permissions_matrix import CURATED, _draft_of, snapshot
 
 PUBLISHED = models.ReviewState.PUBLISHED
+
+
+@pytest.fixture
+def curator_api(curator_api):
+    """Fields, not concurrency: every write says it means to overwrite the record."""
+    curator_api.credentials(
+        HTTP_AUTHORIZATION=curator_api._credentials["HTTP_AUTHORIZATION"], HTTP_IF_MATCH="*"
+    )
+    return curator_api
 SERIALIZERS = {prefix: viewset.serializer_class for prefix, viewset, _ in router.registry}
 
 

@@ -243,7 +243,9 @@ def _body(name: str, method: str, url: str, world: dict, reader: APIClient) -> d
 
 def _request(client: APIClient, method: str, url: str, body: dict | None) -> Any:
     data = "" if body is None else json.dumps(body)
-    return client.generic(method, url, data, content_type="application/json")
+    # Permissions, not concurrency: writes to a record say they mean to overwrite it.
+    headers = {"HTTP_IF_MATCH": "*"} if method in {"PUT", "PATCH", "DELETE"} else {}
+    return client.generic(method, url, data, content_type="application/json", **headers)
 
 
 @pytest.mark.parametrize("method", METHODS)
