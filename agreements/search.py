@@ -25,6 +25,10 @@ BEFORE INSERT OR UPDATE OF search_text ON agreements_agreement
 FOR EACH ROW EXECUTE FUNCTION
 tsvector_update_trigger(search_vector, 'pg_catalog.{CONFIG}', search_text);
 UPDATE agreements_agreement SET search_vector = to_tsvector('{CONFIG}'::regconfig, search_text);
+-- The update leaves deferred foreign-key checks pending, and a table with pending trigger
+-- events cannot be indexed in the same transaction: run them now.
+SET CONSTRAINTS ALL IMMEDIATE;
+SET CONSTRAINTS ALL DEFERRED;
 CREATE INDEX IF NOT EXISTS agreements_agreement_search_vector ON agreements_agreement
 USING gin (search_vector);
 DROP INDEX IF EXISTS agreements_agreement_fulltext;

@@ -18,6 +18,11 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 NOT_COMPARED = {"django_migrations", "agreements_data_version"}
 
 
+# A history row's copy of the trigger-kept search vector is whatever the saved instance held
+# in memory (stale by construction, read by nothing); migration 0007 adds the column empty.
+NOT_COMPARED_COLUMNS = {("agreements_historicalagreement", "search_vector")}
+
+
 def _database_dump():
     """Every row of every table as {column: value}, in a stable order."""
     dump = {}
@@ -25,7 +30,14 @@ def _database_dump():
         for table in sorted(set(connection.introspection.table_names()) - NOT_COMPARED):
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             names = [column[0] for column in cursor.description]
-            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            rows = [
+                {
+                    k: v
+                    for k, v in zip(names, row, strict=True)
+                    if (table, k) not in NOT_COMPARED_COLUMNS
+                }
+                for row in cursor.fetchall()
+            ]
             dump[table] = sorted(rows, key=lambda row: sorted(row.items(), key=str).__repr__())
     return dump
 

@@ -33,6 +33,16 @@ def fill_search_text(apps, schema_editor):
             text = " ".join(getattr(record, name) or "" for name in fields)
             record.search_text = " ".join(search_words(text))
         model.objects.bulk_update(records, ["search_text"], batch_size=500)
+    check_deferred_constraints_now(schema_editor)
+
+
+def check_deferred_constraints_now(schema_editor):
+    """The updates above leave deferred foreign-key checks pending, and PostgreSQL refuses to
+    alter or index a table with pending trigger events ("cannot CREATE INDEX ... because it has
+    pending trigger events") in the same transaction: run the checks now."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def create_indexes(apps, schema_editor):

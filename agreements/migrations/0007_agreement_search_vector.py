@@ -23,6 +23,16 @@ def add_cited_passages(apps, schema_editor):
         )
         agreement.search_text = " ".join([own, *cited.get(agreement.pk, [])]).strip()
     Agreement.objects.bulk_update(agreements, ["search_text"], batch_size=500)
+    check_deferred_constraints_now(schema_editor)
+
+
+def check_deferred_constraints_now(schema_editor):
+    """The updates above leave deferred foreign-key checks pending, and PostgreSQL refuses to
+    alter or index a table with pending trigger events ("cannot CREATE INDEX ... because it has
+    pending trigger events") in the same transaction: run the checks now."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def create_trigger(apps, schema_editor):
