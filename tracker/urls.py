@@ -11,3 +11,8 @@ urlpatterns = [
     path("api/v1/", include("agreements.api.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
+
+handler400 = "agreements.api.errors.bad_request"
+handler403 = "agreements.api.errors.permission_denied"
+handler404 = "agreements.api.errors.page_not_found"
+handler500 = "agreements.api.errors.server_error"
