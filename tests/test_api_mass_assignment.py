@@ -37,6 +37,8 @@ def curator_api(curator_api):
         HTTP_AUTHORIZATION=curator_api._credentials["HTTP_AUTHORIZATION"], HTTP_IF_MATCH="*"
     )
     return curator_api
+
+
 SERIALIZERS = {prefix: viewset.serializer_class for prefix, viewset, _ in router.registry}
 
 

@@ -64,7 +64,8 @@ def test_a_curator_replaces_the_signatories(curator_api):
         ({"expires_on": "2020"}, "expires_on", "Expiry (2020) is before signing date (2024-11)."),
         ({"sectors": ["spying"]}, "sectors", "There is no sector with slug spying."),
         ({"kind": "pact"}, "kind", "is not a valid choice"),
-        ({"event": 10**30}, "event", "There is no signing event with id"),
+        ({"event": 10**29}, "event", "Give the id of a signing event"),  # beyond 64 bits
+        ({"event": 10**18}, "event", "There is no signing event with id"),
         ({"title": ""}, "title", "may not be blank"),
         ({"title": "x" * 301}, "title", "no more than 300"),
         ({"summary": "nul\x00byte"}, "summary", "Null characters are not allowed."),

@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from agreements.api.errors import SERVER_ERROR
 from agreements.api.views import CountryViewSet
-from tracker.errors import SERVER_ERROR
 
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "tracker.settings",

@@ -220,6 +220,10 @@ LOGGING = {
     "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR"}},
 }
 
+# The largest request body (agreements/api/parsers.py answers 413 above it): an ingested article
+# may be 2 Mi characters, up to 4 bytes each in UTF-8.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous write is answered 401 with WWW-Authenticate.
@@ -243,10 +247,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": [
         "agreements.api.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "agreements.api.parsers.BoundedFormParser",
+        "agreements.api.parsers.BoundedMultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "agreements.api.errors.exception_handler",
     "URL_FIELD_NAME": "href",
     "UNICODE_JSON": True,
 }
@@ -265,6 +270,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "agreements.api.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AgreementKindEnum": "agreements.models.agreements.AgreementKind",
         "StatementKindEnum": "agreements.models.agreements.StatementKind",

@@ -12,4 +12,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
 
-handler500 = "tracker.errors.server_error"
+handler400 = "agreements.api.errors.bad_request"
+handler403 = "agreements.api.errors.permission_denied"
+handler404 = "agreements.api.errors.page_not_found"
+handler500 = "agreements.api.errors.server_error"

@@ -17,6 +17,13 @@ from agreements.partial_dates import FORMAT_HELP, PartialDate
 _CODE = re.compile(r"[A-Za-z]{2}")
 
 
+def invalid(message: str) -> ValidationError:
+    """A form error whose message may quote the client's value: passed as a parameter, since
+    django-filter formats every message with ``%`` and a "%" in the value would otherwise
+    break that formatting (a 500 for ``?active_on=%``)."""
+    return ValidationError("%(message)s", params={"message": message})
+
+
 class CountryCodesField(forms.Field):
     """One or more ISO codes, repeated (country=VE&country=RU) or comma-separated."""
 
@@ -28,12 +35,12 @@ class CountryCodesField(forms.Field):
         codes = [code.strip() for item in value for code in str(item).split(",") if code.strip()]
         malformed = [code for code in codes if not _CODE.fullmatch(code)]
         if malformed:
-            raise ValidationError(f"{malformed[0][:20]!r} is not an ISO 3166-1 alpha-2 code.")
+            raise invalid(f"{malformed[0][:20]!r} is not an ISO 3166-1 alpha-2 code.")
         codes = list(dict.fromkeys(code.upper() for code in codes))
         found = {country.code: country for country in models.Country.objects.filter(code__in=codes)}
         unknown = [code for code in codes if code not in found]
         if unknown:
-            raise ValidationError(f"Unknown country code: {', '.join(unknown)}.")
+            raise invalid(f"Unknown country code: {', '.join(unknown)}.")
         return [found[code] for code in codes]
 
 
@@ -55,7 +62,7 @@ class PartialDateFormField(forms.CharField):
         try:
             return PartialDate(value)
         except ValueError as error:
-            raise ValidationError(str(error)) from error
+            raise invalid(str(error)) from error
 
 
 PARTIAL_DATE_SCHEMA = {
@@ -97,10 +104,29 @@ def search_filter(
     return filters.CharFilter(method=method, max_length=200, help_text=help_text)
 
 
-def country_code_filter(field_name: str = "country") -> filters.CharFilter:
-    return filters.CharFilter(
-        field_name=f"{field_name}__code", method="filter_country_code", help_text="ISO code."
-    )
+class CountryCodeField(forms.Field):
+    """One ISO code of a country that exists: a malformed or unknown code is a 400, as in
+    ``country`` filters that take several, rather than a silently empty list."""
+
+    def to_python(self, value: Any) -> models.Country | None:
+        code = str(value or "").strip()
+        if not code:
+            return None
+        if not _CODE.fullmatch(code):
+            raise invalid(f"{code[:20]!r} is not an ISO 3166-1 alpha-2 code.")
+        try:
+            return models.Country.objects.get(code=code.upper())
+        except models.Country.DoesNotExist as error:
+            raise invalid(f"Unknown country code: {code.upper()}.") from error
+
+
+@extend_schema_field({"type": "string", "pattern": "^[A-Za-z]{2}$"})
+class CountryCodeFilter(filters.Filter):
+    field_class = CountryCodeField
+
+
+def country_code_filter(field_name: str = "country") -> CountryCodeFilter:
+    return CountryCodeFilter(field_name=field_name, help_text="ISO code.")
 
 
 @extend_schema_field(PARTIAL_DATE_SCHEMA)
@@ -163,9 +189,6 @@ def visible(model: type) -> Any:
 
 
 class FilterSet(filters.FilterSet):
-    def filter_country_code(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(**{name: value.strip().upper()})
-
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.search(value)
 
@@ -393,8 +416,8 @@ class StatementFilter(CitedFilterSet):
 class SourceFilter(ReviewStateFilterSet):
     language = filters.ChoiceFilter(choices=models.Language.choices)
     publisher = filters.CharFilter(lookup_expr="icontains", max_length=200)
-    country = filters.CharFilter(
-        method="filter_mentions", max_length=2, help_text="Mentions this country (ISO code)."
+    country = CountryCodeFilter(
+        method="filter_mentions", help_text="Mentions this country (ISO code)."
     )
     published_after = DayRangeFilter(field_name="published_on", bound="start", lookup_expr="gte")
     published_before = DayRangeFilter(field_name="published_on", bound="end", lookup_expr="lte")
@@ -404,9 +427,9 @@ class SourceFilter(ReviewStateFilterSet):
         model = models.Source
         fields: list[str] = []
 
-    def filter_mentions(self, queryset: QuerySet, name: str, code: str) -> QuerySet:
+    def filter_mentions(self, queryset: QuerySet, name: str, country: models.Country) -> QuerySet:
         mentions = models.Source.countries_mentioned.through.objects.filter(
-            source=OuterRef("pk"), country__code=code.strip().upper()
+            source=OuterRef("pk"), country=country
         )
         return queryset.filter(Exists(mentions))
 

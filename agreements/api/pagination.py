@@ -79,8 +79,12 @@ def _positive_int(request: Request, name: str, maximum: int | None = None) -> in
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
-        raise ValidationError({name: [f"Must be a whole number from 1, not {raw[:40]!r}."]})
+    # Beyond 18 digits no page or page size can exist, and a few thousand digits are more
+    # than int() will read.
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18 or int(raw) < 1:
+        raise ValidationError(
+            {name: [f"Must be a whole number from 1 (at most 18 digits), not {raw[:40]!r}."]}
+        )
     if maximum is not None and int(raw) > maximum:
         raise ValidationError({name: [f"At most {maximum}."]})
     return int(raw)

@@ -91,11 +91,13 @@ class CommissionBriefSerializer(serializers.ModelSerializer):
 class SourceBriefSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField()
     href = href("source-detail")
+    # Declared so that the schema says what it holds: a URL, or "" when it is unknown.
+    url = serializers.URLField(read_only=True, allow_blank=True)
 
     class Meta:
         model = models.Source
         fields = ["id", "href", "title", "publisher", "url", "language", "published_on"]
-        read_only_fields = ["title", "publisher", "url", "language", "published_on"]
+        read_only_fields = ["title", "publisher", "language", "published_on"]
 
 
 class AgreementBriefSerializer(serializers.ModelSerializer):
@@ -205,7 +207,7 @@ class CountrySerializer(serializers.ModelSerializer):
 
 class SectorSerializer(serializers.ModelSerializer):
     href = href("sector-detail", lookup_field="slug")
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = models.Sector

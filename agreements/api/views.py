@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -37,9 +38,13 @@ PAGINATION_PARAMS = {"page", "page_size"}
 ALWAYS_ACCEPTED = {"format"}
 
 
-def check_query_params(request: Request, accepted: set[str]) -> None:
+def check_query_params(
+    request: Request, accepted: set[str], repeatable: set[str] = frozenset()
+) -> None:
     """An unknown parameter is a 400 listing the accepted ones: a typo must not silently
-    return everything. NUL characters are refused before they reach the database."""
+    return everything. So is a parameter given twice that takes one value (which of the two
+    would count?), while those that take several (country, sector) may repeat. NUL
+    characters are refused before they reach the database."""
     errors = {}
     for name, values in request.query_params.lists():
         if "\x00" in name or any("\x00" in value for value in values):
@@ -48,14 +53,36 @@ def check_query_params(request: Request, accepted: set[str]) -> None:
             errors[name[:60]] = [
                 f"Unknown query parameter. Accepted: {', '.join(sorted(accepted))}."
             ]
+        elif len(values) > 1 and name not in repeatable:
+            errors[name] = ["Give this parameter once: it takes a single value."]
     if errors:
         raise ValidationError(errors)
+
+
+def takes_several_values(filter_: Any) -> bool:
+    widget = getattr(filter_.field_class, "widget", None)
+    return isinstance(widget, type) and issubclass(
+        widget, forms.MultipleHiddenInput | forms.SelectMultiple
+    )
 
 
 class StrictQueryMixin:
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        check_query_params(request, self.accepted_query_params())
+        check_query_params(request, self.accepted_query_params(), self.repeatable_query_params())
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
+        """An unknown ``?format=`` is a 400 naming the formats (DRF answers a bare 404); an
+        unknown suffix in the path (``/places/1.5/``) stays a 404."""
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404 as error:
+            if "format" in self.kwargs:
+                raise
+            formats = sorted(renderer.format for renderer in self.get_renderers())
+            raise ValidationError(
+                {"format": [f"Unknown format. Accepted: {', '.join(formats)}."]}
+            ) from error
 
     def accepted_query_params(self) -> set[str]:
         if self.action != "list":
@@ -67,6 +94,16 @@ class StrictQueryMixin:
         if getattr(self, "ordering_fields", None):
             accepted.add("ordering")
         return accepted
+
+    def repeatable_query_params(self) -> set[str]:
+        filterset_class = getattr(self, "filterset_class", None)
+        if self.action != "list" or filterset_class is None:
+            return set()
+        return {
+            name
+            for name, filter_ in filterset_class.base_filters.items()
+            if takes_several_values(filter_)
+        }
 
 
 def visible_citations(sees_drafts: bool) -> Prefetch:
@@ -119,6 +156,9 @@ class CuratedViewSet(StrictQueryMixin, ReaderContextMixin, ETagMixin, viewsets.M
 
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     default_ordering: tuple[str, ...] = ("-id",)
+    # Ids are whole numbers: anything else in their place is a 404 from the router, before
+    # a view could hand it to the database ("null,null" made the projected reads fail).
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self) -> QuerySet:
         if self.action in {"list", "retrieve"} and getattr(self, "projection_class", None):
@@ -348,6 +388,7 @@ class CitationViewSet(StrictQueryMixin, ReaderContextMixin, ETagMixin, viewsets.
     serializer_class = serializers.CitationSerializer
     filterset_class = filters.CitationFilter
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    lookup_value_regex = "[0-9]+"
     ordering_fields = ["id", "start"]
 
     def get_queryset_model(self) -> type:
@@ -392,6 +433,9 @@ class RelationViewSet(
     def accepted_query_params(self) -> set[str]:
         accepted = super().accepted_query_params()
         return accepted | {"country"} if self.action == "list" else accepted
+
+    def repeatable_query_params(self) -> set[str]:
+        return {"country"} if self.action == "list" else set()
 
     def audience(self) -> str:
         # A summary draws on several models, each with its own view permission.
