@@ -26,9 +26,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-# `make test TESTS=tests/test_replicas.py` runs part of the suite.
+# `make test TESTS=tests/test_replicas.py` runs part of the suite; the suite runs on every core
+# (pytest-xdist; TEST_WORKERS=0 runs it in one process).
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest $(TESTS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(TESTS)
 
 # A bounded load run (readers and curators writing) against gunicorn on the database of `make setup`.
 LOAD_SECONDS ?= 60

@@ -95,7 +95,8 @@ def test_the_schema_says_writes_need_if_match_and_may_answer_412_or_428(api):
         headers = [p for p in operations[method]["parameters"] if p["in"] == "header"]
         assert [(p["name"], p["required"]) for p in headers] == [("If-Match", True)]
         assert {"412", "428"} <= set(operations[method]["responses"])
-    assert not [p for p in operations["get"]["parameters"] if p["in"] == "header"]
+    read_headers = [p["name"] for p in operations["get"]["parameters"] if p["in"] == "header"]
+    assert "If-Match" not in read_headers
 
 
 def _in_threads(count, work):

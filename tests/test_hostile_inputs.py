@@ -202,7 +202,10 @@ def _row_counts() -> dict[str, int]:
 @pytest.fixture
 def curator_client(curator) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=curator).key}")
+    # Hostile bodies, not concurrency: every write says it means to overwrite the record.
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=curator).key}", HTTP_IF_MATCH="*"
+    )
     return client
 
 

@@ -257,11 +257,11 @@ def test_ingest_article_refuses_text_no_source_may_hold_and_writes_nothing(text,
 
 @pytest.mark.django_db
 def test_the_api_refuses_a_lone_surrogate_with_a_400_naming_the_field(curator_api):
-    """JSON can carry a lone surrogate (an escape); it must not reach encode() as a 500."""
+    """JSON can carry a lone surrogate (an escape); the parser refuses it, never a 500."""
     body = '{"text": "Russia \\ud800 and India signed 3 agreements."}'
     response = curator_api.post("/api/v1/sources/ingest/", body, content_type="application/json")
     assert response.status_code == 400
-    assert "Surrogate" in response.json()["text"][0]
+    assert "surrogate" in response.json()["detail"]
     assert not models.Source.objects.exists()
 
 

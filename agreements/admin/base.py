@@ -117,7 +117,7 @@ class TrackedAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     form = VersionedForm
 
-    def record_version(self, request: HttpRequest, record: models.Model) -> str:
+    def version_of_record(self, request: HttpRequest, record: models.Model) -> str:
         """The version of ``record`` as its change page shows it: its fields and the rows of
         its inlines (a row changed by someone else would be overwritten too)."""
         rows: list = [editable_values(record)]
@@ -132,12 +132,16 @@ class TrackedAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     ) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, change, **kwargs)
         if issubclass(form, VersionedForm):
-            form.version_of = staticmethod(lambda record: self.record_version(request, record))
+            form.version_of = staticmethod(lambda record: self.version_of_record(request, record))
         return form
 
     def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None) -> list:
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or VERSION_FIELD in flatten_fieldsets(fieldsets):
+        if (
+            obj is None
+            or not self.has_change_permission(request, obj)  # a read-only page saves nothing
+            or VERSION_FIELD in flatten_fieldsets(fieldsets)
+        ):
             return fieldsets
         # The hidden field must be on the page to come back with the form.
         *rest, (name, options) = fieldsets
