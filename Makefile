@@ -26,10 +26,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-# `make test TESTS=tests/test_replicas.py` runs part of the suite. On SQLite the suite runs on
-# every core (pytest-xdist); on PostgreSQL in one process, because its migration and backup
-# tests rebuild tables that a second worker's setup then collides with. TEST_WORKERS overrides.
-TEST_WORKERS ?= $(if $(DATABASE_URL),0,auto)
+# `make test TESTS=tests/test_replicas.py` runs part of the suite, on every core (pytest-xdist;
+# TEST_WORKERS=0 runs it in one process).
+TEST_WORKERS ?= auto
 test: install
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(TESTS)
 

@@ -9,6 +9,22 @@ from tests.factories import CuratorFactory, UserFactory
 SEED_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "000_2da5b34de469e791.json"
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Nothing may reach the configured database before the test database replaces it: a
+    connection (or PostgreSQL pool) opened at import time goes on serving the real database
+    to the tests, their migrations and their writes."""
+    from django.db import connections
+
+    opened = [
+        connection.alias
+        for connection in connections.all(initialized_only=True)
+        if connection.connection is not None
+        or connection.alias in getattr(connection, "_connection_pools", {})
+    ]
+    if opened:
+        raise pytest.UsageError(f"The database {opened} was used while collecting tests.")
+
+
 @pytest.fixture
 def curator(db):
     return CuratorFactory()

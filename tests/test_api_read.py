@@ -210,6 +210,13 @@ def test_the_openapi_schema_and_the_offline_docs_answer(api):
     assert "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/" in html
 
 
+def test_the_schema_is_made_without_querying_the_database(api, django_assert_num_queries):
+    # A query here once ran at import time of the Schemathesis tests, before the test
+    # database existed, and pointed the connection pool at the real database.
+    with django_assert_num_queries(0):
+        assert api.get("/api/v1/schema/?format=json").status_code == 200
+
+
 def test_the_schema_validates_without_warnings():
     from django.core.management import call_command
 

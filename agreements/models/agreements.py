@@ -47,7 +47,7 @@ class Sector(Tracked):
     objects = SectorQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name_en"]
+        ordering = ["name_en", "id"]
 
     def __str__(self) -> str:
         return self.name_en
@@ -118,7 +118,7 @@ class SigningEvent(Searchable, Curated, Bilateral):
 
     class Meta:
         verbose_name = "signing event"
-        ordering = ["-held_on", "name"]
+        ordering = ["-held_on", "name", "id"]
         constraints = [
             *Curated.Meta.constraints,
             *Bilateral.Meta.constraints,
@@ -228,7 +228,7 @@ class Agreement(Searchable, Curated, Bilateral):
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-signed_on", "title"]
+        ordering = ["-signed_on", "title", "id"]
         constraints = [
             *Curated.Meta.constraints,
             *Bilateral.Meta.constraints,
@@ -292,7 +292,7 @@ class Signatory(Tracked):
     objects = SignatoryQuerySet.as_manager()
 
     class Meta:
-        ordering = ["agreement", "country__name_en"]
+        ordering = ["agreement", "country__name_en", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "official"],
@@ -332,7 +332,7 @@ class Commission(Searchable, Curated, Bilateral):
     objects = PairQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "id"]
         constraints = [
             *Curated.Meta.constraints,
             *Bilateral.Meta.constraints,
@@ -396,7 +396,7 @@ class CountClaim(Searchable, Curated, Bilateral):
 
     class Meta:
         verbose_name = "count claim"
-        ordering = ["-since", "-value"]
+        ordering = ["-since", "-value", "id"]
         constraints = [
             *Curated.Meta.constraints,
             *Bilateral.Meta.constraints,
@@ -465,7 +465,7 @@ class Statement(Searchable, Curated):
     objects = FoldedTextQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-said_on", "official__name"]
+        ordering = ["-said_on", "official__name", "id"]
         constraints = [
             *Curated.Meta.constraints,
             choices_constraint("kind", StatementKind),

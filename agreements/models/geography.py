@@ -45,7 +45,7 @@ class Country(Tracked):
 
     class Meta:
         verbose_name_plural = "countries"
-        ordering = ["name_en"]
+        ordering = ["name_en", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[A-Z]{2}\Z"),
@@ -102,7 +102,7 @@ class CountryAlias(Tracked):
 
     class Meta:
         verbose_name_plural = "country aliases"
-        ordering = ["country__name_en", "language", "text"]
+        ordering = ["country__name_en", "language", "text", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["country", "language", "text"], name="%(app_label)s_%(class)s_unique"
@@ -155,7 +155,7 @@ class Place(Curated):
     objects = PlaceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "id"]
         constraints = [
             *Curated.Meta.constraints,
             models.UniqueConstraint(
@@ -199,7 +199,7 @@ class PlaceName(Tracked):
     objects = PlaceNameQuerySet.as_manager()
 
     class Meta:
-        ordering = ["language", "text"]
+        ordering = ["language", "text", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["place", "language", "text"], name="%(app_label)s_%(class)s_unique"

@@ -57,7 +57,7 @@ class Official(Curated):
     objects = OfficialQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "id"]
         constraints = [
             *Curated.Meta.constraints,
             models.CheckConstraint(
@@ -133,7 +133,7 @@ class OfficialName(Tracked):
     objects = OfficialNameQuerySet.as_manager()
 
     class Meta:
-        ordering = ["kind", "language", "text"]
+        ordering = ["kind", "language", "text", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["official", "language", "text"], name="%(app_label)s_%(class)s_unique"
@@ -207,7 +207,7 @@ class OfficeHeld(Curated):
     class Meta:
         verbose_name = "office held"
         verbose_name_plural = "offices held"
-        ordering = ["official__name", "started_on"]
+        ordering = ["official__name", "started_on", "id"]
         constraints = [
             *Curated.Meta.constraints,
             choices_constraint("role", OfficeHeldRole),

@@ -47,7 +47,7 @@ class Source(Searchable, Curated):
     objects = SourceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_on", "title"]
+        ordering = ["-published_on", "title", "id"]
         constraints = [
             *Curated.Meta.constraints,
             choices_constraint("language", Language),
@@ -206,7 +206,7 @@ class Citation(Searchable, Tracked):
     objects = CitationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["source", "start"]
+        ordering = ["source", "start", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")),
