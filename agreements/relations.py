@@ -13,12 +13,14 @@ from django.db.models import Count, F, Max, Min, Q, Window
 from django.db.models.functions import RowNumber
 
 from agreements import statistics
+from agreements.api.prepared import PreparedQuery
 from agreements.models import (
     Agreement,
     Citation,
     Commission,
     CountClaim,
     Country,
+    ReviewState,
     SigningEvent,
     Source,
 )
@@ -60,13 +62,108 @@ def has_records(pair: Pair, user: Any) -> bool:
     )
 
 
+COUNTRIES_BY_CODE = PreparedQuery(
+    lambda codes: Country.objects.filter(code__in_list=codes).values_list("pk", flat=True)
+)
+COUNTRIES = PreparedQuery(
+    lambda ids: Country.objects.filter(pk__in_id_list=ids).values_list("pk", "code", "name_en")
+)
+
+
 def pair_of_codes(key: str) -> Pair | None:
     """ "RU-VE" or "VE-RU" (any case) to the stored pair; None if it names no two countries."""
     codes = key.upper().split("-")
     if len(codes) != 2 or codes[0] == codes[1]:
         return None
-    ids = list(Country.objects.filter(code__in=codes).values_list("pk", flat=True))
+    ids = [pk for (pk,) in COUNTRIES_BY_CODE.rows(codes, using=router.db_for_read(Country))]
     return (min(ids), max(ids)) if len(ids) == 2 else None
+
+
+def _visible(model: type, sees_drafts: bool) -> Any:
+    return model.objects.all() if sees_drafts else model.objects.published()
+
+
+def _in_pair_lists(firsts: list[int], seconds: list[int], prefix: str = "") -> Q:
+    """Records of any first country with any second one: the pairs asked for and perhaps
+    others, which ``_of_pairs`` drops (one compiled query for any number of pairs)."""
+    return Q(**{f"{prefix}party_a__in_id_list": firsts, f"{prefix}party_b__in_id_list": seconds})
+
+
+def _pair_query(build: Callable[[list, list, bool], Any]) -> dict[bool, PreparedQuery]:
+    """``build(firsts, seconds, sees_drafts)`` compiled once for each audience."""
+    return {
+        sees_drafts: PreparedQuery(
+            lambda firsts, seconds, sees=sees_drafts: build(firsts, seconds, sees), lists=2
+        )
+        for sees_drafts in (False, True)
+    }
+
+
+def _of_pairs(pairs: list[Pair], query: PreparedQuery, using: str) -> list[tuple]:
+    """Rows (party_a, party_b, ...) of ``query`` for exactly ``pairs``."""
+    wanted = set(pairs)
+    firsts = sorted({a for a, _ in pairs})
+    seconds = sorted({b for _, b in pairs})
+    return [row for row in query.rows(firsts, seconds, using=using) if (row[0], row[1]) in wanted]
+
+
+NEWEST_EVENTS = (F("held_on").desc(nulls_last=True), F("pk").desc())
+EVENT_COLUMNS = ("party_a", "party_b", "id", "name", "held_on")
+RECENT_EVENTS_OF_A_PAIR = _pair_query(
+    lambda firsts, seconds, sees: (
+        _visible(SigningEvent, sees)
+        .filter(_in_pair_lists(firsts, seconds))
+        .order_by(*NEWEST_EVENTS)
+        .values_list(*EVENT_COLUMNS)[:RECENT_EVENTS]
+    )
+)
+REPORTED_TOTALS = _pair_query(
+    lambda firsts, seconds, sees: (
+        _visible(CountClaim, sees)
+        .filter(_in_pair_lists(firsts, seconds), event__isnull=True)
+        .order_by("since", "pk")
+        .values_list(
+            "party_a",
+            "party_b",
+            "pk",
+            "value",
+            "qualifier",
+            "counted",
+            "since",
+            "until",
+            "commission",
+        )
+    )
+)
+
+
+def _claim_sources(claims: list[int], sees_drafts: bool) -> Any:
+    cited = Citation.objects.filter(count_claim__in_id_list=claims)
+    if not sees_drafts:
+        cited = cited.filter(source__review_state=ReviewState.PUBLISHED)
+    return cited.order_by("source_id").values_list(
+        "count_claim_id",
+        "source_id",
+        "source__title",
+        "source__publisher",
+        "source__url",
+        "source__language",
+        "source__published_on",
+    )
+
+
+CLAIM_SOURCES = {
+    sees_drafts: PreparedQuery(lambda claims, sees=sees_drafts: _claim_sources(claims, sees))
+    for sees_drafts in (False, True)
+}
+COMMISSIONS = _pair_query(
+    lambda firsts, seconds, sees: (
+        _visible(Commission, sees)
+        .filter(_in_pair_lists(firsts, seconds))
+        .order_by("founded_on", "pk")
+        .values_list("party_a", "party_b", "pk", "name", "founded_on")
+    )
+)
 
 
 def _in_pairs(pairs: list[Pair], prefix: str = "") -> Q:
@@ -117,25 +214,24 @@ def _counted_now(pairs: list[Pair], user: Any) -> dict[Pair, dict]:
 def _recent_events(pairs: list[Pair], user: Any) -> dict[Pair, list[tuple]]:
     """The latest RECENT_EVENTS events of each pair (undated ones last), each pair read off the
     index in that order (event_pair_newest) rather than ranking all of a pair's events."""
-    newest = (F("held_on").desc(nulls_last=True), F("pk").desc())
-    visible = SigningEvent.objects.visible_to(user)
-    columns = ("party_a", "party_b", "id", "name", "held_on")
+    sees_drafts = can_see_drafts(user, SigningEvent)
+    using = router.db_for_read(SigningEvent)
     if len(pairs) == 1:
-        rows = visible.filter(_in_pairs(pairs)).order_by(*newest)[:RECENT_EVENTS]
-        rows = rows.values_list(*columns)
-    elif connections[visible.db].vendor == "postgresql":
-        rows = _latest_per_pair_lateral(
-            pairs, published_only=not can_see_drafts(user, SigningEvent)
-        )
+        rows = _of_pairs(pairs, RECENT_EVENTS_OF_A_PAIR[sees_drafts], using)
+    elif connections[using].vendor == "postgresql":
+        rows = _latest_per_pair_lateral(pairs, published_only=not sees_drafts)
     else:
         rows = (
-            visible.filter(_in_pairs(pairs))
+            SigningEvent.objects.visible_to(user)
+            .filter(_in_pairs(pairs))
             .annotate(
-                rank=Window(RowNumber(), partition_by=[F("party_a"), F("party_b")], order_by=newest)
+                rank=Window(
+                    RowNumber(), partition_by=[F("party_a"), F("party_b")], order_by=NEWEST_EVENTS
+                )
             )
             .filter(rank__lte=RECENT_EVENTS)
-            .order_by(*newest)
-            .values_list(*columns)
+            .order_by(*NEWEST_EVENTS)
+            .values_list(*EVENT_COLUMNS)
         )
     events = defaultdict(list)
     for a, b, *event in rows:
@@ -161,30 +257,15 @@ def _latest_per_pair_lateral(pairs: list[Pair], published_only: bool) -> list[tu
 
 
 def _reported_totals(pairs: list[Pair], user: Any) -> dict[Pair, list[dict]]:
-    """Counts reported for a period (not at an event), each with its visible sources: one
-    query over claims, their citations and the citations' sources."""
-    visible_sources = Source.objects.visible_to(user).values("pk")
-    claims = (
-        CountClaim.objects.visible_to(user)
-        .filter(_in_pairs(pairs), event__isnull=True)
-        .order_by("since", "pk")
-    )
-    cited = Citation.objects.filter(count_claim__in=claims.values("pk"), source__in=visible_sources)
+    """Counts reported for a period (not at an event), each with its visible sources."""
+    using = router.db_for_read(CountClaim)
+    claims = _of_pairs(pairs, REPORTED_TOTALS[can_see_drafts(user, CountClaim)], using)
     sources: dict[int, dict[int, tuple]] = defaultdict(dict)
-    for claim_id, *source in cited.order_by("source_id").values_list(
-        "count_claim_id",
-        "source_id",
-        "source__title",
-        "source__publisher",
-        "source__url",
-        "source__language",
-        "source__published_on",
-    ):
+    cited = CLAIM_SOURCES[can_see_drafts(user, Source)]
+    for claim_id, *source in cited.rows([claim[2] for claim in claims], using=using):
         sources[claim_id][source[0]] = source
     found: dict[Pair, list[dict]] = defaultdict(list)
-    for a, b, pk, *claim in claims.values_list(
-        "party_a", "party_b", "pk", "value", "qualifier", "counted", "since", "until", "commission"
-    ):
+    for a, b, pk, *claim in claims:
         found[a, b].append({"claim": claim, "sources": list(sources[pk].values())})
     return found
 
@@ -195,24 +276,17 @@ def summarise(pairs: list[Pair], user: Any, href: Callable[[str, Any], str]) -> 
     if not pairs:
         return []
     public = sees_only_published(user)
-    if public:
-        counted = statistics.statistics_of(pairs, router.db_for_read(Agreement))
-    else:
-        counted = _counted_now(pairs, user)
+    using = router.db_for_read(Agreement)
+    counted = statistics.statistics_of(pairs, using) if public else _counted_now(pairs, user)
     countries = {
         pk: {"code": code, "name": name}
-        for pk, code, name in Country.objects.filter(
-            pk__in={pk for pair in pairs for pk in pair}
-        ).values_list("pk", "code", "name_en")
+        for pk, code, name in COUNTRIES.rows({pk for pair in pairs for pk in pair}, using=using)
     }
     events = _recent_events(pairs, user)
     totals = _reported_totals(pairs, user)
     commissions = defaultdict(list)
-    for a, b, pk, name, founded in (
-        Commission.objects.visible_to(user)
-        .filter(_in_pairs(pairs))
-        .order_by("founded_on", "pk")
-        .values_list("party_a", "party_b", "pk", "name", "founded_on")
+    for a, b, pk, name, founded in _of_pairs(
+        pairs, COMMISSIONS[can_see_drafts(user, Commission)], using
     ):
         commissions[a, b].append(
             {"id": pk, "href": href("commissions", pk), "name": name, "founded_on": founded}

@@ -182,6 +182,29 @@ def test_the_relations_list_filters_by_country(api):
     assert api.get("/api/v1/relations/?country=CU").json()["results"] == []
 
 
+def test_a_page_of_relations_shows_only_its_own_pairs_records(api):
+    """The page's pairs are read as any first country with any second one (one compiled
+    query): A-C and C-D also cover A-D, whose commission and claim belong to no summary here."""
+    from tests.factories import AgreementFactory, CommissionFactory, CountClaimFactory, country
+
+    a, c, d = sorted((country("AR"), country("BR"), country("CL")), key=lambda x: x.pk)
+    for first, second in ((a, c), (c, d)):
+        AgreementFactory(party_a=first, party_b=second, review_state="published")
+    CommissionFactory(party_a=a, party_b=d, name="A-D commission", review_state="published")
+    CountClaimFactory(party_a=a, party_b=d, value=9, since="2001", review_state="published")
+
+    page = api.get(f"/api/v1/relations/?country={c.code}").json()["results"]
+    assert len(page) == 2
+    assert all(r["commissions"] == [] and r["reported_totals"] == [] for r in page)
+    (other,) = [
+        r
+        for r in api.get(f"/api/v1/relations/?country={a.code}").json()["results"]
+        if {x["code"] for x in r["countries"]} == {a.code, d.code}
+    ]
+    assert [x["name"] for x in other["commissions"]] == ["A-D commission"]
+    assert [t["value"] for t in other["reported_totals"]] == [9]
+
+
 def test_detail_responses_carry_an_etag_that_changes_with_the_record(api):
     agreement = models.Agreement.objects.get(kind="cooperation_document")
     first = api.get(f"/api/v1/agreements/{agreement.pk}/")["ETag"]

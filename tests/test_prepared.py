@@ -32,22 +32,22 @@ def test_the_rows_are_the_orms_for_any_ids(three):
             .order_by("pk")
             .values_list("pk", "title", "signed_on", "created_at")
         )
-        assert AGREEMENTS.rows(ids, "default") == expected
+        assert AGREEMENTS.rows(ids, using="default") == expected
 
 
 def test_values_go_through_the_fields_converters(three):
-    (row,) = AGREEMENTS.rows([three[1].pk], "default")
+    (row,) = AGREEMENTS.rows([three[1].pk], using="default")
     assert isinstance(row[2], PartialDate)
     assert isinstance(row[3], datetime.datetime) and row[3].tzinfo is not None
 
 
 def test_unknown_ids_give_nothing(three):
-    assert AGREEMENTS.rows([999_999], "default") == []
+    assert AGREEMENTS.rows([999_999], using="default") == []
 
 
 def test_no_ids_run_no_query(three):
     with CaptureQueriesContext(connection) as queries:
-        assert AGREEMENTS.rows([], "default") == []
+        assert AGREEMENTS.rows([], using="default") == []
     assert len(queries) == 0
 
 
@@ -55,3 +55,34 @@ def test_the_lookup_filters_like_in(three):
     ids = [three[0].pk, three[2].pk]
     found = models.Agreement.objects.filter(pk__in_id_list=ids).values_list("pk", flat=True)
     assert sorted(found) == ids
+
+
+BY_PAIR_AND_CODE = PreparedQuery(
+    lambda firsts, codes: (
+        models.Agreement.objects.filter(party_a__in_id_list=firsts, party_b__code__in_list=codes)
+        .filter(pk__in=models.Agreement.objects.filter(party_a__in_id_list=firsts).values("pk"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ),
+    lists=2,
+)
+
+
+def test_several_lists_each_fill_their_own_places(three):
+    agreement = three[0]
+    rows = BY_PAIR_AND_CODE.rows([agreement.party_a_id], [agreement.party_b.code], using="default")
+    assert [pk for (pk,) in rows] == [
+        a.pk
+        for a in three
+        if (a.party_a_id, a.party_b_id) == (agreement.party_a_id, agreement.party_b_id)
+    ]
+
+
+def test_a_code_not_in_the_list_is_a_miss(three):
+    agreement = three[0]
+    assert BY_PAIR_AND_CODE.rows([agreement.party_a_id], ["ZZ"], using="default") == []
+
+
+def test_the_number_of_lists_is_checked(three):
+    with pytest.raises(TypeError, match="takes 2 lists"):
+        BY_PAIR_AND_CODE.rows([three[0].pk], using="default")

@@ -2,9 +2,9 @@
 
 A page embeds lists (sectors, signatories, citations…) fetched by one query each over the
 page's ids. Django compiles a queryset to SQL on every execution, which took longer than the
-database took to answer; these queries only ever differ in the ids, so each is compiled once
-per database and run with the ids as a single parameter (an array on PostgreSQL, a JSON list
-on SQLite), keeping the ORM as the one place their SQL comes from.
+database took to answer; these queries only ever differ in the ids (or codes), so each is
+compiled once per database and run with each list as a single parameter (an array on
+PostgreSQL, a JSON list on SQLite), keeping the ORM as the one place their SQL comes from.
 """
 
 import json
@@ -14,44 +14,72 @@ from typing import Any
 from django.db import connections
 from django.db.models import Field, ForeignObject, Lookup, QuerySet
 
-# Stands for the ids while compiling; found again among the compiled parameters.
-_MARKER = [-7_770_777_707]
+# Stand for the lists while compiling, one per list the query takes; found again among the
+# compiled parameters (a subquery can carry the same list more than once).
+_MARKERS = [[-7_770_777_707 - slot] for slot in range(4)]
 
 
-@ForeignObject.register_lookup  # relations keep lookups of their own
-@Field.register_lookup
-class InIdList(Lookup):
-    """``field__in_id_list=[...]``: like ``__in``, with the whole list as one parameter."""
+def _bound(values: list, vendor: str) -> Any:
+    return values if vendor == "postgresql" else json.dumps(values)
 
-    lookup_name = "in_id_list"
+
+class _InList(Lookup):
+    """Like ``__in``, with the whole list as one parameter."""
+
     prepare_rhs = False
+
+    def values(self) -> list:
+        return list(self.rhs)
 
     def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list]:
         return "%s", [value]
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        ids = [int(value) for value in self.rhs]
+        bound = _bound(self.values(), connection.vendor)
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, ids]
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(ids)]
+            return f"{lhs} = ANY(%s)", [*lhs_params, bound]
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, bound]
+
+
+@ForeignObject.register_lookup  # relations keep lookups of their own
+@Field.register_lookup
+class InIdList(_InList):
+    """``field__in_id_list=[...]``: ids."""
+
+    lookup_name = "in_id_list"
+
+    def values(self) -> list:
+        return [int(value) for value in self.rhs]
+
+
+@Field.register_lookup
+class InValueList(_InList):
+    """``field__in_list=[...]``: values of the field's own type (codes, slugs)."""
+
+    lookup_name = "in_list"
 
 
 class PreparedQuery:
-    """``build(ids)`` gives the queryset (``values_list``) for some ids; ``rows(ids)`` runs it."""
+    """``build(*lists)`` gives the queryset (``values_list``) for some lists of values (ids,
+    codes); ``rows(*lists, using=...)`` runs it with other lists."""
 
-    def __init__(self, build: Callable[[list[int]], QuerySet]) -> None:
+    def __init__(self, build: Callable[..., QuerySet], lists: int = 1) -> None:
         self.build = build
-        self._compiled: dict[str, tuple[str, list, int, list, Any]] = {}
+        self.lists = lists
+        self._compiled: dict[str, tuple[str, list, list, list, Any]] = {}
 
-    def rows(self, ids: Iterable[int], using: str) -> list[tuple]:
-        ids = [int(pk) for pk in ids]
-        if not ids:
+    def rows(self, *lists: Iterable, using: str) -> list[tuple]:
+        lists = [list(values) for values in lists]
+        if len(lists) != self.lists:
+            raise TypeError(f"This query takes {self.lists} lists, not {len(lists)}.")
+        if not all(lists):
             return []
-        sql, params, position, converters, compiler = self._compile(using)
+        sql, params, slots, converters, compiler = self._compile(using)
         connection = connections[using]
         params = list(params)
-        params[position] = ids if connection.vendor == "postgresql" else json.dumps(ids)
+        for position, slot in slots:
+            params[position] = _bound(lists[slot], connection.vendor)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -59,14 +87,20 @@ class PreparedQuery:
             rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return rows
 
-    def _compile(self, using: str) -> tuple[str, list, int, list, Any]:
+    def _compile(self, using: str) -> tuple[str, list, list, list, Any]:
         compiled = self._compiled.get(using)
         if compiled is None:
-            compiler = self.build(_MARKER).query.get_compiler(using=using)
+            markers = _MARKERS[: self.lists]
+            compiler = self.build(*markers).query.get_compiler(using=using)
             sql, params = compiler.as_sql()
-            marker = _MARKER if connections[using].vendor == "postgresql" else json.dumps(_MARKER)
-            position = list(params).index(marker)
+            vendor = connections[using].vendor
+            bound = [_bound(marker, vendor) for marker in markers]
+            slots = [
+                (position, bound.index(param))
+                for position, param in enumerate(params)
+                if param in bound
+            ]
             fields = [column[0] for column in compiler.select[: compiler.col_count]]
             converters = compiler.get_converters(fields)
-            compiled = self._compiled[using] = (sql, list(params), position, converters, compiler)
+            compiled = self._compiled[using] = (sql, list(params), slots, converters, compiler)
         return compiled

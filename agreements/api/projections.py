@@ -118,7 +118,7 @@ class Projection:
     def citations(self, field: str, ids: list[int]) -> dict[int, list[dict]]:
         """Citations of the records ``ids`` (through ``field``), with their sources."""
         found: dict[int, list[dict]] = defaultdict(list)
-        for row in CITATIONS[field, self.sees_drafts].rows(ids, self.using):
+        for row in CITATIONS[field, self.sees_drafts].rows(ids, using=self.using):
             found[row[0]].append(
                 {
                     "id": row[1],
@@ -185,16 +185,16 @@ class AgreementProjection(Projection):
 
     def _sectors(self, ids: list[int]) -> dict[int, list[dict]]:
         found: dict[int, list[dict]] = defaultdict(list)
-        for agreement_id, slug, name_en, name_ar in SECTORS.rows(ids, self.using):
+        for agreement_id, slug, name_en, name_ar in SECTORS.rows(ids, using=self.using):
             found[agreement_id].append({"slug": slug, "name_en": name_en, "name_ar": name_ar})
         return found
 
     def _signatories(
         self, ids: list[int], signed_on: dict[int, str | None]
     ) -> dict[int, list[dict]]:
-        signers = SIGNERS.rows(ids, self.using)
+        signers = SIGNERS.rows(ids, using=self.using)
         offices: dict[int, list[tuple]] = defaultdict(list)
-        for office in OFFICES.rows({s[1] for s in signers}, self.using):
+        for office in OFFICES.rows({s[1] for s in signers}, using=self.using):
             offices[office[0]].append(office)
         found: dict[int, list[dict]] = defaultdict(list)
         for agreement_id, official_id, name, state, code, country in signers:
@@ -326,11 +326,11 @@ class OfficialProjection(Projection):
         rows = list(rows)
         ids = [row[0] for row in rows]
         names: dict[int, list[dict]] = defaultdict(list)
-        for official_id, language, text, kind in OFFICIAL_NAMES.rows(ids, self.using):
+        for official_id, language, text, kind in OFFICIAL_NAMES.rows(ids, using=self.using):
             names[official_id].append({"language": language, "text": text, "kind": kind})
         offices: dict[int, list[dict]] = defaultdict(list)
         for official_id, pk, role, title, code, started, ended, state in OFFICES.rows(
-            ids, self.using
+            ids, using=self.using
         ):
             if self.visible(state):
                 offices[official_id].append(
