@@ -246,6 +246,13 @@ class Agreement(Searchable, Curated, Bilateral):
             OrderedIndex("party_a", "party_b", *NEWEST_FIRST, name="agreement_pair_newest"),
             OrderedIndex("party_b", *NEWEST_FIRST, name="agreement_party_b_newest"),
             OrderedIndex(*NEWEST_FIRST, name="agreement_newest"),
+            # The public's lists: their capped count reads this index alone (no bitmap of
+            # every match, no visit to the table to check the review state).
+            OrderedIndex(
+                *NEWEST_FIRST,
+                name="agreement_published_newest",
+                condition=Q(review_state=ReviewState.PUBLISHED),
+            ),
         ]
 
     def __str__(self) -> str:
