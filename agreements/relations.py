@@ -14,6 +14,7 @@ from django.db.models.functions import RowNumber
 
 from agreements import statistics
 from agreements.api.prepared import PreparedQuery
+from agreements.api.projections import SOURCE_BRIEF_COLUMNS
 from agreements.models import (
     Agreement,
     Citation,
@@ -133,15 +134,7 @@ def _claim_sources(claims: list[int], sees_drafts: bool) -> Any:
     cited = Citation.objects.filter(count_claim__in_id_list=claims)
     if not sees_drafts:
         cited = cited.filter(source__review_state=ReviewState.PUBLISHED)
-    return cited.order_by("source_id").values_list(
-        "count_claim_id",
-        "source_id",
-        "source__title",
-        "source__publisher",
-        "source__url",
-        "source__language",
-        "source__published_on",
-    )
+    return cited.order_by("source_id").values_list("count_claim_id", *SOURCE_BRIEF_COLUMNS)
 
 
 CLAIM_SOURCES = {

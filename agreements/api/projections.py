@@ -28,6 +28,17 @@ def iso_datetime(value: Any) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+# A cited source as embedded rows show it (its brief), read through a citation.
+SOURCE_BRIEF_COLUMNS = (
+    "source_id",
+    "source__title",
+    "source__publisher",
+    "source__url",
+    "source__language",
+    "source__published_on",
+)
+
+
 def _citations(field: str, sees_drafts: bool) -> PreparedQuery:
     def build(ids: list[int]) -> QuerySet:
         citations = models.Citation.objects.filter(**{f"{field}__in_id_list": ids})
@@ -40,12 +51,7 @@ def _citations(field: str, sees_drafts: bool) -> PreparedQuery:
             "translation_en",
             "start",
             "end",
-            "source_id",
-            "source__title",
-            "source__publisher",
-            "source__url",
-            "source__language",
-            "source__published_on",
+            *SOURCE_BRIEF_COLUMNS,
         )
 
     return PreparedQuery(build)
