@@ -470,3 +470,18 @@ def test_a_hidden_signatory_leaves_no_row(api, curator_api, db):
     assert [s["official"]["id"] for s in curator_api.get(url).json()["signatories"]] == [
         official.pk
     ]
+
+
+def _office_titles(client) -> list[str]:
+    return [office["title"] for office in client.get("/api/v1/offices/").json()["results"]]
+
+
+def test_a_hidden_officials_name_does_not_place_their_published_office(api, curator_api, db):
+    """Ordered by the hidden name, the office would show where that name sorts."""
+    shown = OfficialFactory(name="Zed Visible", review_state=PUBLISHED)
+    hidden = OfficialFactory(name="Aaron Hidden")
+    OfficeHeldFactory(official=shown, title="Shown office", review_state=PUBLISHED)
+    OfficeHeldFactory(official=hidden, title="Hidden holder's office", review_state=PUBLISHED)
+
+    assert _office_titles(api) == ["Shown office", "Hidden holder's office"]
+    assert _office_titles(curator_api) == ["Hidden holder's office", "Shown office"]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.functional import cached_property
 from django_filters.rest_framework import DjangoFilterBackend
@@ -234,11 +234,19 @@ class OfficeViewSet(CuratedViewSet):
     serializer_class = serializers.OfficeSerializer
     filterset_class = filters.OfficeFilter
     ordering_fields = ["started_on", "ended_on", "id"]
-    default_ordering = ("official__name", "started_on", "id")
+    default_ordering = ("official_name_shown", "started_on", "id")
 
     def build_queryset(self, sees_drafts: bool) -> QuerySet:
-        return models.OfficeHeld.objects.select_related("official", "country").prefetch_related(
-            visible_citations(sees_drafts)
+        # Ordered by the name the reader sees: by a hidden official's name, a published office
+        # would show where that name sorts (the official itself shows as null, and sorts last).
+        shown = F("official__name")
+        if not sees_drafts:
+            published = Q(official__review_state=models.ReviewState.PUBLISHED)
+            shown = Case(When(published, then=shown), default=Value(None, output_field=CharField()))
+        return (
+            models.OfficeHeld.objects.select_related("official", "country")
+            .prefetch_related(visible_citations(sees_drafts))
+            .annotate(official_name_shown=shown)
         )
 
 
