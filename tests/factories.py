@@ -128,3 +128,18 @@ class CitationFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(SourceFactory)
     passage = "signed 17 agreements"
     agreement = factory.SubFactory(AgreementFactory)
+
+
+# The factory of each curated API resource, by its URL segment.
+FACTORY_OF_RESOURCE = {
+    "places": PlaceFactory,
+    "officials": OfficialFactory,
+    "offices": OfficeHeldFactory,
+    "agreements": AgreementFactory,
+    "events": SigningEventFactory,
+    "commissions": CommissionFactory,
+    "claims": CountClaimFactory,
+    "statements": StatementFactory,
+    "sources": SourceFactory,
+    "citations": CitationFactory,
+}

@@ -18,18 +18,7 @@ from rest_framework.test import APIClient
 
 from agreements import models
 from agreements.api.urls import router
-from tests.factories import (
-    AgreementFactory,
-    CitationFactory,
-    CommissionFactory,
-    CountClaimFactory,
-    OfficeHeldFactory,
-    OfficialFactory,
-    PlaceFactory,
-    SigningEventFactory,
-    SourceFactory,
-    StatementFactory,
-)
+from tests.factories import FACTORY_OF_RESOURCE
 
 
 def _list_parameters() -> list[tuple[str, str]]:
@@ -156,19 +145,9 @@ def test_a_page_number_too_long_to_be_a_number_is_refused(api, page):
 
 # Bodies.
 
-WRITABLE = {
-    "places": PlaceFactory,
-    "officials": OfficialFactory,
-    "offices": OfficeHeldFactory,
-    "agreements": AgreementFactory,
-    "events": SigningEventFactory,
-    "commissions": CommissionFactory,
-    "claims": CountClaimFactory,
-    "statements": StatementFactory,
-    "sources": SourceFactory,
-    "citations": CitationFactory,
-}
-WRITE_URLS = [f"/api/v1/{resource}/" for resource in WRITABLE] + ["/api/v1/sources/ingest/"]
+WRITE_URLS = [f"/api/v1/{resource}/" for resource in FACTORY_OF_RESOURCE] + [
+    "/api/v1/sources/ingest/"
+]
 NESTED = 10_000
 HOSTILE_JSON = {
     "invalid JSON": b'{"title": ',
@@ -212,7 +191,7 @@ def curator_client(curator) -> APIClient:
 @pytest.fixture
 def records(db) -> dict[str, int]:
     """One record of every writable kind, by resource."""
-    return {resource: factory().pk for resource, factory in WRITABLE.items()}
+    return {resource: factory().pk for resource, factory in FACTORY_OF_RESOURCE.items()}
 
 
 def _targets(records: dict[str, int]) -> list[tuple[str, str]]:
@@ -352,7 +331,7 @@ def test_odd_unicode_in_a_field_is_kept_as_sent(curator_client, text):
 def test_odd_ids_in_a_path_are_json_404s(curator_client, records, settings, pk):
     settings.DEBUG = False  # with DEBUG, Django answers a path it cannot route with HTML
     before = _row_counts()
-    for resource in WRITABLE:
+    for resource in FACTORY_OF_RESOURCE:
         for method in ("get", "patch", "delete"):
             response = getattr(curator_client, method)(f"/api/v1/{resource}/{pk}/")
             assert response.status_code == 404, (method, resource, response.status_code)

@@ -32,6 +32,7 @@ from rest_framework.test import APIClient
 
 from agreements import models
 from tests.factories import (
+    FACTORY_OF_RESOURCE,
     AgreementFactory,
     CitationFactory,
     CommissionFactory,
@@ -382,18 +383,7 @@ def _draft_of(segment: str) -> Any:
     """A record of the resource that the public may not see."""
     if segment == "citations":  # visible when its source and its fact are published
         return CitationFactory(source__review_state=PUBLISHED)
-    factories = {
-        "places": PlaceFactory,
-        "officials": OfficialFactory,
-        "offices": OfficeHeldFactory,
-        "agreements": AgreementFactory,
-        "events": SigningEventFactory,
-        "commissions": CommissionFactory,
-        "claims": CountClaimFactory,
-        "statements": StatementFactory,
-        "sources": SourceFactory,
-    }
-    return factories[segment]()
+    return FACTORY_OF_RESOURCE[segment]()
 
 
 @pytest.mark.parametrize("suffix", [".json", ".csv", ".api"])
