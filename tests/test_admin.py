@@ -416,3 +416,24 @@ def test_a_change_can_be_reverted_from_the_history(curator_client):
     agreement.refresh_from_db()
     assert agreement.title == "The right title"
     assert agreement.history.count() == 3
+
+
+def _autocomplete_fields() -> list[tuple[str, str]]:
+    from django.contrib import admin
+
+    return [
+        (model._meta.model_name, field)
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label == "agreements"
+        for field in model_admin.autocomplete_fields
+    ]
+
+
+@pytest.mark.parametrize(("model_name", "field_name"), _autocomplete_fields())
+def test_every_autocomplete_pages_an_ordered_list(admin_client, model_name, field_name):
+    # Paging an unordered queryset is an error in this suite (pyproject's filterwarnings).
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "", "app_label": "agreements", "model_name": model_name, "field_name": field_name},
+    )
+    assert response.status_code == 200

@@ -145,8 +145,6 @@ class SigningEventAdmin(CuratedAdmin):
             .get_queryset(request)
             .annotate(itemised_count=Count("agreements", distinct=True))
             .prefetch_related("count_claims")
-            # An aggregate drops Meta.ordering, and the autocomplete pages what is left.
-            .order_by(*SigningEvent._meta.ordering)
         )
 
     @admin.display(description="reported")

@@ -158,6 +158,16 @@ class TrackedAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        # The autocomplete pages these results, and an aggregate that a get_queryset() adds
+        # for the changelist drops Meta.ordering.
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not found.ordered:
+            found = found.order_by(*self.model._meta.ordering)
+        return found, may_have_duplicates
+
 
 class CuratedAdmin(TrackedAdmin):
     """Records that go through review: draft → reviewed → published."""
