@@ -249,12 +249,13 @@ class ETagMixin(ConditionalGetMixin):
         return self.get_serializer(self.get_queryset().get(pk=instance.pk)).data
 
     def lock_and_check(self) -> models.Model:
-        """Lock the row for the rest of the transaction, read it again, then compare If-Match:
-        a concurrent writer waits for the lock and then sees the new ETag. (The record must be
+        """Lock the row for the rest of the transaction, then read it and compare If-Match: a
+        concurrent writer waits for the lock and then sees the new ETag. (The record must be
         read after the lock: compared as it was read before, both writers would match.)"""
-        instance = self.get_object()  # 404 and object permissions first
-        type(instance).objects.select_for_update().filter(pk=instance.pk).exists()
-        instance = self.get_object()
+        key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        rows = self.queryset.model.objects.select_for_update()
+        rows.filter(**{self.lookup_field: key}).exists()
+        instance = self.get_object()  # 404 and object permissions, on what the lock protects
         self.check_if_match(instance)
         return instance
 
