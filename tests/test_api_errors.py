@@ -29,6 +29,8 @@ pytestmark = pytest.mark.usefixtures("seed")
         ("events", {"after": "2024-00"}, "after", "month 0 does not exist"),
         ("sources", {"published_after": "2024-13"}, "published_after", "month 13 does not exist"),
         ("relations", {"country": "Russia"}, "country", "is not an ISO 3166-1 alpha-2 code"),
+        ("sources", {"country": "Russia"}, "country", "is not an ISO 3166-1 alpha-2 code"),
+        ("sources", {"country": "xx"}, "country", "Unknown country code: XX"),
     ],
 )
 def test_a_bad_filter_value_is_a_400_naming_the_parameter(

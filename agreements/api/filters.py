@@ -33,15 +33,21 @@ class CountryCodesField(forms.Field):
         if not value:
             return []
         codes = [code.strip() for item in value for code in str(item).split(",") if code.strip()]
-        malformed = [code for code in codes if not _CODE.fullmatch(code)]
-        if malformed:
-            raise invalid(f"{malformed[0][:20]!r} is not an ISO 3166-1 alpha-2 code.")
-        codes = list(dict.fromkeys(code.upper() for code in codes))
-        found = {country.code: country for country in models.Country.objects.filter(code__in=codes)}
-        unknown = [code for code in codes if code not in found]
-        if unknown:
-            raise invalid(f"Unknown country code: {', '.join(unknown)}.")
-        return [found[code] for code in codes]
+        return countries_of_codes(codes)
+
+
+def countries_of_codes(codes: list[str]) -> list[models.Country]:
+    """The countries of ISO codes (any case, repeats dropped); a malformed or unknown code is
+    an error naming it."""
+    malformed = [code for code in codes if not _CODE.fullmatch(code)]
+    if malformed:
+        raise invalid(f"{malformed[0][:20]!r} is not an ISO 3166-1 alpha-2 code.")
+    codes = list(dict.fromkeys(code.upper() for code in codes))
+    found = {country.code: country for country in models.Country.objects.filter(code__in=codes)}
+    unknown = [code for code in codes if code not in found]
+    if unknown:
+        raise invalid(f"Unknown country code: {', '.join(unknown)}.")
+    return [found[code] for code in codes]
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z]{2}$"}})
@@ -110,14 +116,7 @@ class CountryCodeField(forms.Field):
 
     def to_python(self, value: Any) -> models.Country | None:
         code = str(value or "").strip()
-        if not code:
-            return None
-        if not _CODE.fullmatch(code):
-            raise invalid(f"{code[:20]!r} is not an ISO 3166-1 alpha-2 code.")
-        try:
-            return models.Country.objects.get(code=code.upper())
-        except models.Country.DoesNotExist as error:
-            raise invalid(f"Unknown country code: {code.upper()}.") from error
+        return countries_of_codes([code])[0] if code else None
 
 
 @extend_schema_field({"type": "string", "pattern": "^[A-Za-z]{2}$"})
