@@ -151,6 +151,21 @@ def test_no_agreement_page_makes_a_query_per_signatory(curator_client):
     assert _count_queries(curator_client, url) == before
 
 
+def test_no_event_page_makes_a_query_per_itemised_agreement(curator_client):
+    event = SigningEventFactory()
+
+    def itemise() -> None:
+        AgreementFactory(event=event, party_a=event.party_a, party_b=event.party_b)
+
+    itemise()  # with none, the inline's prefetches have nothing to read and run no query
+    url = admin_url(models.SigningEvent, "change", event.pk)
+    _count_queries(curator_client, url)
+    before = _count_queries(curator_client, url)
+    for _ in range(3):
+        itemise()
+    assert _count_queries(curator_client, url) == before
+
+
 def test_the_agreements_changelist_runs_a_fixed_number_of_queries(curator_client):
     # 1 session, 2 user, 3-4 the user's permissions (actions, then filters), 5 countries for the
     # country filter, 6 sectors for the sector filter, 7 years for the year filter, 8 COUNT of

@@ -123,7 +123,13 @@ class TrackedAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         rows: list = [editable_values(record)]
         for inline in self.get_inline_instances(request, record):
             link = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
-            children = inline.get_queryset(request).filter(**{link.name: record}).order_by("pk")
+            links = [field.name for field in inline.model._meta.many_to_many if field.editable]
+            children = (
+                inline.get_queryset(request)
+                .filter(**{link.name: record})
+                .prefetch_related(*links)
+                .order_by("pk")
+            )
             rows.append([editable_values(child) for child in children])
         return version_digest(rows)
 
