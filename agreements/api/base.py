@@ -10,7 +10,6 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
-from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
@@ -185,36 +184,11 @@ class ReaderContextMixin:
         return self.queryset.model
 
 
-class ConditionalWriteSchema(AutoSchema):
-    """Documents that updates and deletes need If-Match, and their 412 and 428 answers."""
-
-    def get_operation(self, *args: Any, **kwargs: Any) -> dict | None:
-        operation = super().get_operation(*args, **kwargs)
-        if operation is None or self.method not in WRITES_TO_EXISTING:
-            return operation
-        operation.setdefault("parameters", []).append(
-            {
-                "in": "header",
-                "name": "If-Match",
-                "required": True,
-                "schema": {"type": "string"},
-                "description": (
-                    "The ETag of the record as you read it. `*` overwrites whatever is there."
-                ),
-            }
-        )
-        operation["responses"]["412"] = {"description": PreconditionFailed.default_detail}
-        operation["responses"]["428"] = {"description": PreconditionRequired.default_detail}
-        return operation
-
-
 class ETagMixin(ConditionalGetMixin):
     """Reads carry ETags (``conditional.py``). An update or delete must say which version it
     changes: without If-Match it gets 428, with a stale one 412, and nothing is written, so
     that two curators cannot silently overwrite each other. ``If-Match: *`` is the explicit
-    "overwrite whatever is there"."""
-
-    schema = ConditionalWriteSchema()
+    "overwrite whatever is there". The schema hook (``schema.py``) documents all this."""
 
     def check_if_match(self, instance: models.Model) -> None:
         header = (self.request.headers.get("If-Match") or "").strip()

@@ -65,17 +65,25 @@ ERROR_RESPONSES: dict[str, tuple[set[str], str, str]] = {
     "406": (EVERY, "None of the formats in Accept (or ?format=) can be given.", "Error"),
     "409": ({"delete"}, "Other records refer to this one; the message counts them.", "Error"),
     "412": (ON_RECORDS, "If-Match does not match the record's current ETag.", "Error"),
+    "428": (ON_RECORDS, "The request has no If-Match: say which version you change.", "Error"),
     "413": (WRITES, "The body is larger than the server accepts.", "Error"),
     "415": (WRITES, "The body's Content-Type is not one of those documented.", "Error"),
 }
+IF_MATCH = (
+    "If-Match",
+    "The ETag of the record as you read it: 412 if it changed since. `*` overwrites "
+    "whatever is there.",
+    True,
+)
+# Method: (header, description, whether required).
 CONDITIONAL_HEADERS = {
     "get": [
-        ("If-None-Match", "ETags of copies you hold: 304 if one is current."),
-        ("If-Modified-Since", "An HTTP date: 304 if nothing changed since."),
+        ("If-None-Match", "ETags of copies you hold: 304 if one is current.", False),
+        ("If-Modified-Since", "An HTTP date: 304 if nothing changed since.", False),
     ],
-    "put": [("If-Match", "The ETag you read: 412 if the record changed since.")],
-    "patch": [("If-Match", "The ETag you read: 412 if the record changed since.")],
-    "delete": [("If-Match", "The ETag you read: 412 if the record changed since.")],
+    "put": [IF_MATCH],
+    "patch": [IF_MATCH],
+    "delete": [IF_MATCH],
 }
 
 
@@ -105,12 +113,13 @@ def document_errors(result: dict, generator: Any, request: Any, public: bool) ->
                 responses.setdefault("304", {"description": "Your copy is current."})
             parameters = operation.setdefault("parameters", [])
             named = {(parameter.get("in"), parameter.get("name")) for parameter in parameters}
-            for name, description in CONDITIONAL_HEADERS.get(method, ()):
+            for name, description, required in CONDITIONAL_HEADERS.get(method, ()):
                 if ("header", name) not in named:
                     parameters.append(
                         {
                             "in": "header",
                             "name": name,
+                            "required": required,
                             "schema": {"type": "string"},
                             "description": description,
                         }
