@@ -90,6 +90,15 @@ def test_a_draft_id_is_unknown_to_filters(api, drafts):
     assert response.status_code == 400
 
 
+def test_id_filters_take_each_readers_choices_in_turn(api, curator_api, drafts):
+    # Each FilterSet class builds its form once (filters.FilterSet): a reader's choices must
+    # not stay on it for the next reader.
+    query = {"source": drafts["source"].pk}
+    readers = (curator_api, api, curator_api, api)
+    statuses = [reader.get("/api/v1/agreements/", query).status_code for reader in readers]
+    assert statuses == [200, 400, 200, 400]
+
+
 def test_full_text_does_not_find_drafts(api, drafts):
     assert _titles(api, q="secret") == []
 
