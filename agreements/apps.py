@@ -14,7 +14,14 @@ class AgreementsConfig(AppConfig):
         from agreements.models.base import prepare_before_save
 
         post_migrate.connect(services.ensure_curators_group_after_migrate, sender=self)
-        from agreements.models import Citation, Source
+        from agreements.models import Citation, OfficialName, Source
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                services.official_names_changed,
+                sender=OfficialName,
+                dispatch_uid=f"official-names-{signal}",
+            )
 
         for signal in (post_save, post_delete):
             signal.connect(

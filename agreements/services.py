@@ -10,7 +10,14 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from agreements import statistics
-from agreements.models import Agreement, Bilateral, Citation, ReviewState, bump_data_version
+from agreements.models import (
+    Agreement,
+    Bilateral,
+    Citation,
+    Official,
+    ReviewState,
+    bump_data_version,
+)
 from agreements.models.agreements import refresh_search_text
 
 CURATORS_GROUP = "curators"
@@ -110,3 +117,11 @@ def set_review_state(
             cited = Citation.objects.filter(source__in=changed).exclude(agreement=None)
             refresh_search_text(list(cited.values_list("agreement_id", flat=True)))
     return len(changed)
+
+
+def official_names_changed(sender: type, instance: Any, using: str, **kwargs: Any) -> None:
+    """An official's other names are part of its search column (``Official.search_names``)."""
+    officials = Official.objects.using(using).filter(pk=instance.official_id)
+    official = officials.only("search_name").first()
+    if official is not None:  # None: the official itself is being deleted
+        officials.update(search_names=official.joined_search_names(using))

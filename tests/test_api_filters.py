@@ -210,6 +210,46 @@ def _names(api, resource, params, field="name"):
     return {row[field] for row in _get(api, resource, params)}
 
 
+@pytest.fixture
+def delcy_eloina(db):
+    official = OfficialFactory(name="Delcy Eloína", review_state=PUBLISHED)
+    other = models.OfficialName.objects.create(official=official, language="es", text="Rodríguez")
+    return official, other
+
+
+def _found(api, term):
+    return _names(api, "officials", {"q": term})
+
+
+def test_an_official_is_found_by_another_name_added_after_it(api, delcy_eloina):
+    assert _found(api, "rodriguez") == {"Delcy Eloína"}
+
+
+def test_an_official_is_found_by_another_name_as_changed(api, delcy_eloina):
+    _, other = delcy_eloina
+    other.text = "Gómez"
+    other.save()
+    assert _found(api, "gomez") == {"Delcy Eloína"}
+    assert _found(api, "rodriguez") == set()
+
+
+def test_an_official_is_not_found_by_a_name_removed(api, delcy_eloina):
+    delcy_eloina[1].delete()
+    assert _found(api, "rodriguez") == set()
+
+
+def test_an_official_is_still_found_by_its_other_names_when_renamed(api, delcy_eloina):
+    official, _ = delcy_eloina
+    official.name = "Delcy Rodríguez Gómez"
+    official.save()
+    assert _found(api, "rodriguez") == {"Delcy Rodríguez Gómez"}
+    assert _found(api, "eloina") == set()
+
+
+def test_a_search_term_never_spans_two_names(api, delcy_eloina):
+    assert _found(api, "eloina rodriguez") == set()
+
+
 @pytest.mark.parametrize(
     ("params", "expected"),
     [

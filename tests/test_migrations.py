@@ -20,7 +20,12 @@ NOT_COMPARED = {"django_migrations", "agreements_data_version"}
 
 # A history row's copy of the trigger-kept search vector is whatever the saved instance held
 # in memory (stale by construction, read by nothing); migration 0007 adds the column empty.
-NOT_COMPARED_COLUMNS = {("agreements_historicalagreement", "search_vector")}
+# A history row's copy of an official's search names is those of the moment it was saved
+# (other names are saved after the official); migration 0015 can only join today's.
+NOT_COMPARED_COLUMNS = {
+    ("agreements_historicalagreement", "search_vector"),
+    ("agreements_historicalofficial", "search_names"),
+}
 
 
 def _database_dump():

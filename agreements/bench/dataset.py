@@ -21,7 +21,7 @@ from django.utils import timezone
 from agreements import statistics
 from agreements.extraction.gazetteer import builtin_places
 from agreements.models import Agreement, Country, Official, Sector, Source
-from agreements.text import content_hash, search_words
+from agreements.text import content_hash, fold, search_words
 
 MARKER_TITLE = "Agreement Tracker benchmark data set"
 TABLES = [  # children first, for emptying
@@ -346,6 +346,7 @@ def build(n: int, progress: Callable[[str, int], None] = lambda *_: None, seed: 
         for i, country in enumerate(official_countries, start=1):
             first, last = rng.choice(FIRST), rng.choice(LAST)
             name = f"{first} {last} {i}"
+            ar = f"{FIRST_AR[FIRST.index(first)]} {last} {i}"
             officials_of[country].append(i)
             official_rows.append(
                 (
@@ -358,11 +359,11 @@ def build(n: int, progress: Callable[[str, int], None] = lambda *_: None, seed: 
                     name,
                     country,
                     "",
-                    name.lower(),
+                    fold(name),
+                    f"{fold(name)}\n{fold(ar)}",
                 )
             )
-            ar = f"{FIRST_AR[FIRST.index(first)]} {last} {i}"
-            name_rows.append((i, i, "ar", ar, "name", ar))
+            name_rows.append((i, i, "ar", ar, "name", fold(ar)))
             for k in range(rng.randint(1, 2)):
                 role, title = rng.choice(ROLES)
                 start = rng.randint(1990, 2020)
@@ -395,6 +396,7 @@ def build(n: int, progress: Callable[[str, int], None] = lambda *_: None, seed: 
                 "country_id",
                 "wikidata_id",
                 "search_name",
+                "search_names",
             ],
             official_rows,
         )

@@ -378,21 +378,17 @@ def officials_body(term: str) -> dict:
     from agreements.text import fold
 
     key = f"%{fold(term)}%"
-    where = (
-        "o.review_state = 'published' AND o.id IN (SELECT id FROM agreements_official "
-        "WHERE search_name LIKE %s UNION SELECT official_id FROM agreements_officialname "
-        "WHERE search_key LIKE %s)"
-    )
+    where = "o.review_state = 'published' AND o.search_names LIKE %s"
     total = _rows(
         f"SELECT COUNT(*) FROM (SELECT 1 FROM agreements_official o WHERE {where} "
         f"LIMIT {ESTIMATE_ABOVE + 1}) counted",
-        (key, key),
+        (key,),
     )[0][0]
     rows = _rows(
         "SELECT o.id, o.uid, o.created_at, o.updated_at, o.slug, o.name, c.code, c.name_en, "
         "o.wikidata_id, o.review_state FROM agreements_official o JOIN agreements_country c "
         f"ON c.id = o.country_id WHERE {where} ORDER BY o.name, o.id LIMIT 50",
-        (key, key),
+        (key,),
     )
     ids = _in([row[0] for row in rows])
     names = defaultdict(list)

@@ -1,6 +1,6 @@
 """Officials, their names in every script, and the offices they held."""
 
-from django.db import models
+from django.db import models, router
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -27,11 +27,7 @@ class OfficialQuerySet(CuratedQuerySet):
         key = fold(term)
         if not key:
             return self
-        # A union of two searches, each of which a trigram index serves on PostgreSQL
-        # (migration 0011); "name matches OR some alias matches" would scan every official.
-        by_name = Official.objects.filter(search_name__contains=key).order_by().values("pk")
-        by_alias = OfficialName.objects.filter(search_key__contains=key).order_by()
-        return self.filter(pk__in=by_name.union(by_alias.values("official_id")))
+        return self.filter(search_names__contains=key)
 
 
 class Official(Curated):
@@ -53,6 +49,11 @@ class Official(Curated):
         "Wikidata id", max_length=20, blank=True, default="", help_text="Such as Q8440."
     )
     search_name = models.TextField(editable=False, default="")
+    # The folded name and every other name (OfficialName), one per line: one column that one
+    # trigram index serves (migration 0015), where a search of the names and a search of the
+    # other names had to be merged. fold() makes any line break a space, so no match can
+    # span two names.
+    search_names = models.TextField(editable=False, default="")
 
     objects = OfficialQuerySet.as_manager()
 
@@ -84,6 +85,16 @@ class Official(Curated):
         if not self.slug:
             self.slug = self.free_slug(slugify(self.name)[:110] or "official")
         self.search_name = fold(self.name)
+        self.search_names = self.joined_search_names()
+
+    def joined_search_names(self, using: str | None = None) -> str:
+        """``search_names`` from the folded name and the other names as stored."""
+        others = []
+        if self.pk is not None:
+            using = using or router.db_for_write(Official, instance=self)
+            others = OfficialName.objects.using(using).filter(official_id=self.pk)
+            others = others.order_by("pk").values_list("search_key", flat=True)
+        return "\n".join([self.search_name, *others])
 
     def free_slug(self, base: str) -> str:
         """``base``, or ``base-2``, ``base-3``… whichever no other official has."""
