@@ -1,7 +1,7 @@
 from typing import Any
 
 from rest_framework.exceptions import MethodNotAllowed
-from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
+from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.request import Request
 
 
@@ -17,4 +17,8 @@ class CuratorsWriteOthersRead(DjangoModelPermissionsOrAnonReadOnly):
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method not in view.allowed_methods:
             raise MethodNotAllowed(request.method)
+        if request.method in SAFE_METHODS:
+            # What DRF would answer, without building the view's queryset to learn its model:
+            # a read needs no model permission.
+            return True
         return super().has_permission(request, view)
