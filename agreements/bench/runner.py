@@ -44,14 +44,18 @@ def _same_body(api: bytes, floor: bytes) -> bool:
         return api == floor
 
 
-def _timings(function, repeat: int) -> list[float]:
-    function()  # warm
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
+def _milliseconds(function) -> float:
+    started = time.perf_counter()
+    function()
+    return (time.perf_counter() - started) * 1000
+
+
+def _paired_timings(api, floor, repeat: int) -> tuple[list[float], list[float]]:
+    """The API and its floor timed in turns, so that a change in the machine's load during
+    the run weighs on both alike rather than on whichever ran then."""
+    api(), floor()  # warm
+    pairs = [(_milliseconds(api), _milliseconds(floor)) for _ in range(repeat)]
+    return [pair[0] for pair in pairs], [pair[1] for pair in pairs]
 
 
 def _database_ms(queries: list[str]) -> float | None:
@@ -98,8 +102,7 @@ def _run(requests: list[BenchRequest], repeat: int) -> list[Result]:
         captured: list[str] = []
         with connection.execute_wrapper(partial(_record, captured)):
             response = client.get(request.path)
-        api_times = _timings(api, repeat)
-        floor_times = _timings(request.floor, repeat)
+        api_times, floor_times = _paired_timings(api, request.floor, repeat)
         api_p50, floor_p50 = statistics.median(api_times), statistics.median(floor_times)
         results.append(
             Result(
