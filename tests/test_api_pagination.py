@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from agreements.api import pagination
 from agreements.models import Agreement, ReviewState
-from tests.factories import AgreementFactory, country
+from tests.factories import AgreementFactory, OfficialFactory, country
 
 PUBLISHED = ReviewState.PUBLISHED
 
@@ -64,6 +64,33 @@ def test_up_to_the_cap_the_count_is_exact(api, five, monkeypatch):
     monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 5)
     body, _ = _get(api, "/api/v1/agreements/?page_size=2")
     assert (body["count"], body["count_estimated"]) == (5, False)
+
+
+@pytest.fixture
+def five_haddads(db):
+    for n in range(5):
+        OfficialFactory(name=f"Sami Haddad {n}", review_state=PUBLISHED)
+
+
+def test_a_name_search_counts_its_matches_in_its_page_query(api, five_haddads):
+    _, short_page = _get(api, "/api/v1/officials/?q=haddad&page_size=10")
+    body, full_page = _get(api, "/api/v1/officials/?q=haddad&page_size=2")
+    assert (body["count"], body["count_estimated"]) == (5, False)
+    assert [row["name"] for row in body["results"]] == ["Sami Haddad 0", "Sami Haddad 1"]
+    assert len(full_page) == len(short_page)
+
+
+def test_a_name_search_counts_exactly_beyond_the_cap(api, five_haddads, monkeypatch):
+    monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 3)
+    body, _ = _get(api, "/api/v1/officials/?q=haddad&page_size=2&page=2")
+    assert (body["count"], body["count_estimated"]) == (5, False)
+    assert [row["name"] for row in body["results"]] == ["Sami Haddad 2", "Sami Haddad 3"]
+
+
+def test_a_name_search_page_past_the_end_names_the_last_page(api, five_haddads):
+    response = api.get("/api/v1/officials/?q=haddad&page_size=2&page=4")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No page 4: the last page is 3."}
 
 
 def test_next_links_percent_encode_a_raw_utf8_query_string(api, db):

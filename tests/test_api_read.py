@@ -132,6 +132,12 @@ def test_a_country_is_found_by_its_code_in_any_case(api, code):
     assert {"text": "فنزيلا", "language": "ar", "kind": "misspelling"} in body["aliases"]
 
 
+@pytest.mark.parametrize("resource", ["agreements", "officials", "places"])
+@pytest.mark.parametrize("pk", ["999999", str(2**63), "9" * 40])
+def test_an_id_no_record_has_is_a_404(api, resource, pk):
+    assert api.get(f"/api/v1/{resource}/{pk}/").status_code == 404
+
+
 def test_an_unknown_country_code_is_a_404(api):
     assert api.get("/api/v1/countries/XX/").status_code == 404
 

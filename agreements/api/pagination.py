@@ -1,11 +1,11 @@
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
@@ -44,7 +44,10 @@ class EstimatingPaginator(Paginator):
         if bottom > MAX_OFFSET:
             raise EmptyPage(f"No page {number}.")
         rows = list(self.object_list[bottom : bottom + self.per_page])
-        if len(rows) < self.per_page and (rows or number == 1):
+        counted_with_page = getattr(self.object_list, "total", None)
+        if counted_with_page is not None:
+            self.__dict__["count"] = counted_with_page
+        elif len(rows) < self.per_page and (rows or number == 1):
             self.__dict__["count"] = bottom + len(rows)
         if not rows and number > 1:
             raise EmptyPage(f"No page {number}.")
@@ -93,13 +96,27 @@ def _positive_int(request: Request, name: str, maximum: int | None = None) -> in
 @dataclass
 class ProjectedRows:
     """A filtered queryset read through a projection: pages come as projection rows, while
-    counting and existence checks use the bare queryset, without the page's columns and joins."""
+    counting and existence checks use the bare queryset, without the page's columns and joins.
+
+    ``counts_with_page`` is for lists whose page query reads every match anyway (it sorts
+    them in an order no index gives): the page query then counts them too, with a window
+    over the same scan, and no second query counts them again. The count is then exact at
+    any size.
+    """
 
     queryset: QuerySet
     project: Callable[[QuerySet], QuerySet]
+    counts_with_page: bool = False
+    total: int | None = field(default=None, init=False)
 
     def __getitem__(self, window: slice) -> list:
-        return list(self.project(self.queryset)[window])
+        rows = self.project(self.queryset)
+        if not self.counts_with_page:
+            return list(rows[window])
+        counted = list(rows.annotate(matching_total=Window(Count("*")))[window])
+        if counted:
+            self.total = counted[0][-1]
+        return [row[:-1] for row in counted]
 
     def __iter__(self) -> Iterator:
         return iter(self.project(self.queryset))

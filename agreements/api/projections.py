@@ -108,7 +108,35 @@ OFFICIAL_NAMES = PreparedQuery(
 )
 
 
+# No table has a record beyond a 64-bit id: asking for one is asking for nothing.
+MAX_ID = 2**63 - 1
+
+
+def _one_record(model: type, columns: tuple[str, ...], sees_drafts: bool) -> PreparedQuery:
+    def build(ids: list[int]) -> QuerySet:
+        records = model.objects.filter(pk__in_id_list=ids)
+        if not sees_drafts:
+            records = records.published()
+        return records.values_list(*columns)
+
+    return PreparedQuery(build)
+
+
 class Projection:
+    """``model``'s records as dicts: ``record_columns`` are read by the page query (or the
+    record's own query), the lists they embed by one query each over the page's ids."""
+
+    model: type
+    record_columns: tuple[str, ...]
+    _record_queries: dict[bool, PreparedQuery]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._record_queries = {
+            sees_drafts: _one_record(cls.model, cls.record_columns, sees_drafts)
+            for sees_drafts in (False, True)
+        }
+
     def __init__(self, request: Request | None, sees_drafts: bool) -> None:
         self.sees_drafts = sees_drafts
         self.using = router.db_for_read(models.Agreement)
@@ -117,6 +145,17 @@ class Projection:
 
     def href(self, resource: str, key: Any) -> str:
         return f"{self.root}{resource}/{key}/"
+
+    def columns(self, queryset: QuerySet) -> QuerySet:
+        """The page query: one row per record with what it embeds one-to-one."""
+        return queryset.values_list(*self.record_columns)
+
+    def record(self, pk: int) -> dict | None:
+        """One record as the reader may see it (None if none), by a query compiled once."""
+        if pk > MAX_ID:
+            return None
+        built = self.build(self._record_queries[self.sees_drafts].rows([pk], using=self.using))
+        return built[0] if built else None
 
     def visible(self, state: str | None) -> bool:
         return self.sees_drafts or state == PUBLISHED
@@ -177,9 +216,8 @@ AGREEMENT_COLUMNS = (
 
 
 class AgreementProjection(Projection):
-    def columns(self, queryset: QuerySet) -> QuerySet:
-        """The page query: one row per agreement with what it embeds one-to-one."""
-        return queryset.values_list(*AGREEMENT_COLUMNS)
+    model = models.Agreement
+    record_columns = AGREEMENT_COLUMNS
 
     def build(self, rows: Iterable[tuple]) -> list[dict]:
         rows = list(rows)
@@ -325,8 +363,8 @@ OFFICIAL_COLUMNS = (
 
 
 class OfficialProjection(Projection):
-    def columns(self, queryset: QuerySet) -> QuerySet:
-        return queryset.values_list(*OFFICIAL_COLUMNS)
+    model = models.Official
+    record_columns = OFFICIAL_COLUMNS
 
     def build(self, rows: Iterable[tuple]) -> list[dict]:
         rows = list(rows)

@@ -135,17 +135,24 @@ class ProjectedReadsMixin:
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         projection = self.projection()
-        rows = ProjectedRows(self.filter_queryset(self.get_queryset()), projection.columns)
+        rows = ProjectedRows(
+            self.filter_queryset(self.get_queryset()),
+            projection.columns,
+            counts_with_page=self.page_reads_every_match(),
+        )
         page = self.paginate_queryset(rows)
         data = projection.build(rows if page is None else page)
         return Response(data) if page is None else self.get_paginated_response(data)
 
+    def page_reads_every_match(self) -> bool:
+        """Whether the page query must read every match to sort them (see ProjectedRows)."""
+        return False
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        projection = self.projection()
-        rows = projection.build(projection.columns(self.get_queryset().filter(pk=kwargs["pk"])))
-        if not rows:
+        record = self.projection().record(int(kwargs["pk"]))
+        if record is None:
             raise Http404
-        return Response(rows[0])
+        return Response(record)
 
 
 class CuratedViewSet(StrictQueryMixin, ReaderContextMixin, ETagMixin, viewsets.ModelViewSet):
@@ -221,6 +228,10 @@ class OfficialViewSet(ProjectedReadsMixin, CuratedViewSet):
     filterset_class = filters.OfficialFilter
     ordering_fields = ["name", "id", "updated_at"]
     default_ordering = ("name", "id")
+
+    def page_reads_every_match(self) -> bool:
+        # A name search finds its matches through a trigram index, in no order.
+        return bool(self.request.query_params.get("q", "").strip())
 
     def build_queryset(self, sees_drafts: bool) -> QuerySet:
         offices = models.OfficeHeld.objects.select_related("country").order_by("started_on", "pk")
