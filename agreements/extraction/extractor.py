@@ -16,7 +16,7 @@ from agreements.extraction.gazetteer import Gazetteer, PlaceRecord
 from agreements.extraction.mentions import find_mentions, is_false_friend, preceded_by_in
 from agreements.extraction.numbers import (
     SCALE_WORDS,
-    THOUSANDS_SEPARATORS,
+    continues_number,
     number_before,
     qualifier_after,
     qualifier_before,
@@ -603,7 +603,9 @@ def _counts(
             counts.append(CountFinding(value, qualifier, kind[0], span, since, is_total))
             break
         index += kind[1]
-    counts.extend(_totals_by_number_of(tokens, text, sentences, sentence_of, counts))
+    counts.extend(
+        _totals_by_number_of(tokens, text, sentences, sentence_of, counts, folded, since_memo)
+    )
     in_signing = set(signing)
     event_counts = [c for c in counts if not c.is_total]
     starts = [start for start, _end in sentences]
@@ -628,15 +630,19 @@ def _totals_by_number_of(
     sentences: list[Span],
     sentence_of: list[int],
     counts: list[CountFinding],
+    folded: dict[int, str],
+    since_memo: "dict[Span, _SinceIn]",
 ) -> list[CountFinding]:
     """ "brings to more than 150 the number of agreements", "يرتفع عدد الاتفاقيات إلى نحو 60":
-    the number in such a sentence is a running total."""
+    the number in such a sentence is a running total. ``folded`` and ``since_memo`` are the
+    readings of sentences that ``_counts`` made, shared so that no sentence is read twice."""
     found = []
-    since_memo: dict[Span, _SinceIn] = {}
     ordered = sorted(counts, key=lambda count: count.span[0])
     count_starts = [count.span[0] for count in ordered]
     for index, sentence in enumerate(sentences):
-        if not _NUMBER_OF.search(fold(text[sentence[0] : sentence[1]])):
+        if index not in folded:
+            folded[index] = fold(text[sentence[0] : sentence[1]])
+        if not _NUMBER_OF.search(folded[index]):
             continue
         # sentence_of is ordered: the sentence's tokens are one run, found by bisection.
         own = range(bisect_left(sentence_of, index), bisect_right(sentence_of, index))
@@ -651,7 +657,7 @@ def _totals_by_number_of(
             token = tokens[position]
             if not token.key.isdecimal():
                 continue
-            if _continues_number(tokens, position, text):
+            if continues_number(tokens, position + 1, text):
                 continue  # the 1 of 1,200: the number is read at its last group
             number = number_before(tokens, position + 1, text)
             if number is None:
@@ -666,16 +672,6 @@ def _totals_by_number_of(
             found.append(CountFinding(value, qualifier, "agreement", span, since, True))
             break
     return found
-
-
-def _continues_number(tokens: list[Token], position: int, text: str) -> bool:
-    following = tokens[position + 1] if position + 1 < len(tokens) else None
-    return (
-        following is not None
-        and len(following.key) == 3
-        and following.key.isdecimal()
-        and text[tokens[position].end : following.start] in THOUSANDS_SEPARATORS
-    )
 
 
 def sentence_of_char(sentences: list[Span], position: int, starts: list[int] | None = None) -> int:

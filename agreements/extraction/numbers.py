@@ -175,6 +175,18 @@ def _word_value(key: str) -> int | None:
     return None
 
 
+def continues_number(tokens: list[Token], index: int, text: str) -> bool:
+    """Whether ``tokens[index]`` is a group of three digits of the number before it: 1,200 and
+    ١٬٢٠٠ are tokenised as 1 and 200."""
+    return (
+        0 < index < len(tokens)
+        and len(tokens[index].key) == 3
+        and tokens[index].key.isdecimal()
+        and tokens[index - 1].key.isdecimal()
+        and text[tokens[index - 1].end : tokens[index].start] in THOUSANDS_SEPARATORS
+    )
+
+
 def number_before(tokens: list[Token], end: int, text: str) -> tuple[int, int] | None:
     """The number whose last token is ``tokens[end - 1]``: (value, first token index)."""
     index = end - 1
@@ -182,15 +194,8 @@ def number_before(tokens: list[Token], end: int, text: str) -> tuple[int, int] |
         return None
     key = tokens[index].key
     if key.isdecimal():
-        # 1,200 and ١٬٢٠٠ are tokenised as 1 and 200: join the groups of three.
         first, digits = index, key
-        while (
-            first > 0
-            and len(digits) <= MAX_DIGITS
-            and len(tokens[first].key) == 3
-            and tokens[first - 1].key.isdecimal()
-            and text[tokens[first - 1].end : tokens[first].start] in THOUSANDS_SEPARATORS
-        ):
+        while len(digits) <= MAX_DIGITS and continues_number(tokens, first, text):
             first -= 1
             digits = tokens[first].key + digits
         if len(digits) > MAX_DIGITS:
