@@ -21,7 +21,6 @@ from agreements.models import (
     Commission,
     CountClaim,
     Country,
-    ReviewState,
     SigningEvent,
     Source,
 )
@@ -131,9 +130,7 @@ REPORTED_TOTALS = _pair_query(
 
 
 def _claim_sources(claims: list[int], sees_drafts: bool) -> Any:
-    cited = Citation.objects.filter(count_claim__in_id_list=claims)
-    if not sees_drafts:
-        cited = cited.filter(source__review_state=ReviewState.PUBLISHED)
+    cited = Citation.objects.from_sources_seen(sees_drafts).filter(count_claim__in_id_list=claims)
     return cited.order_by("source_id").values_list("count_claim_id", *SOURCE_BRIEF_COLUMNS)
 
 

@@ -41,17 +41,19 @@ SOURCE_BRIEF_COLUMNS = (
 
 def _citations(field: str, sees_drafts: bool) -> PreparedQuery:
     def build(ids: list[int]) -> QuerySet:
-        citations = models.Citation.objects.filter(**{f"{field}__in_id_list": ids})
-        if not sees_drafts:
-            citations = citations.filter(source__review_state=PUBLISHED)
-        return citations.order_by("start", "pk").values_list(
-            field,
-            "id",
-            "passage",
-            "translation_en",
-            "start",
-            "end",
-            *SOURCE_BRIEF_COLUMNS,
+        citations = models.Citation.objects.from_sources_seen(sees_drafts)
+        return (
+            citations.filter(**{f"{field}__in_id_list": ids})
+            .order_by("start", "pk")
+            .values_list(
+                field,
+                "id",
+                "passage",
+                "translation_en",
+                "start",
+                "end",
+                *SOURCE_BRIEF_COLUMNS,
+            )
         )
 
     return PreparedQuery(build)

@@ -107,10 +107,10 @@ class StrictQueryMixin:
 
 
 def visible_citations(sees_drafts: bool) -> Prefetch:
-    citations = models.Citation.objects.select_related("source").order_by("start", "pk")
-    if not sees_drafts:
-        citations = citations.filter(source__review_state=models.ReviewState.PUBLISHED)
-    return Prefetch("citations", queryset=citations)
+    citations = models.Citation.objects.from_sources_seen(sees_drafts)
+    return Prefetch(
+        "citations", queryset=citations.select_related("source").order_by("start", "pk")
+    )
 
 
 def visible(model: type, sees_drafts: bool) -> QuerySet:
@@ -414,11 +414,11 @@ class CitationViewSet(StrictQueryMixin, ReaderContextMixin, ETagMixin, viewsets.
         return models.Source
 
     def get_queryset(self) -> QuerySet:
-        records = models.Citation.objects.select_related("source").order_by("source", "start", "pk")
+        records = models.Citation.objects.from_sources_seen(self.sees_drafts())
+        records = records.select_related("source").order_by("source", "start", "pk")
         if not self.sees_drafts():
             # Visible when its source and the fact it supports are both published.
             published = models.ReviewState.PUBLISHED
-            records = records.filter(source__review_state=published)
             for field in models.CITED_FIELDS:
                 records = records.filter(
                     Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__review_state": published})

@@ -12,6 +12,7 @@ from agreements.models.base import (
     Curated,
     FoldedTextQuerySet,
     Language,
+    ReviewState,
     Searchable,
     SearchTextMixin,
     Tracked,
@@ -131,7 +132,10 @@ def _exactly_one_of(fields: tuple[str, ...]) -> Q:
 
 
 class CitationQuerySet(SearchTextMixin, UidQuerySet):
-    pass
+    def from_sources_seen(self, sees_drafts: bool) -> "CitationQuerySet":
+        """Citations whose source the reader may see: a hidden source's passages are as hidden
+        as the source."""
+        return self if sees_drafts else self.filter(source__review_state=ReviewState.PUBLISHED)
 
 
 class Citation(Searchable, Tracked):
