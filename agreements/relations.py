@@ -3,7 +3,7 @@ for any number of pairs. Public summaries read their counts from ``statistics.py
 who also see drafts, have them counted at read time."""
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -63,20 +63,25 @@ def has_records(pair: Pair, user: Any) -> bool:
 
 
 COUNTRIES_BY_CODE = PreparedQuery(
-    lambda codes: Country.objects.filter(code__in_list=codes).values_list("pk", flat=True)
+    lambda codes: Country.objects.filter(code__in_list=codes).values_list("pk", "code", "name_en")
 )
 COUNTRIES = PreparedQuery(
     lambda ids: Country.objects.filter(pk__in_id_list=ids).values_list("pk", "code", "name_en")
 )
 
 
-def pair_of_codes(key: str) -> Pair | None:
-    """ "RU-VE" or "VE-RU" (any case) to the stored pair; None if it names no two countries."""
+def _named(rows: Iterable[tuple]) -> dict[int, dict]:
+    return {pk: {"code": code, "name": name} for pk, code, name in rows}
+
+
+def pair_of_codes(key: str) -> tuple[Pair, dict[int, dict]] | None:
+    """ "RU-VE" or "VE-RU" (any case) to the stored pair and its two countries (as summaries
+    show them, by id); None if it names no two countries."""
     codes = key.upper().split("-")
     if len(codes) != 2 or codes[0] == codes[1]:
         return None
-    ids = [pk for (pk,) in COUNTRIES_BY_CODE.rows(codes, using=router.db_for_read(Country))]
-    return (min(ids), max(ids)) if len(ids) == 2 else None
+    countries = _named(COUNTRIES_BY_CODE.rows(codes, using=router.db_for_read(Country)))
+    return ((min(countries), max(countries)), countries) if len(countries) == 2 else None
 
 
 def _visible(model: type, sees_drafts: bool) -> Any:
@@ -252,18 +257,22 @@ def _reported_totals(pairs: list[Pair], user: Any) -> dict[Pair, list[dict]]:
     return found
 
 
-def summarise(pairs: list[Pair], user: Any, href: Callable[[str, Any], str]) -> list[dict | None]:
+def summarise(
+    pairs: list[Pair],
+    user: Any,
+    href: Callable[[str, Any], str],
+    countries: dict[int, dict] | None = None,
+) -> list[dict | None]:
     """The summary of each pair, in the order given, as the API shows it (``href(resource,
-    key)`` makes links). None for a pair with nothing the user may see."""
+    key)`` makes links). None for a pair with nothing the user may see. ``countries``: those
+    of the pairs, if the caller has read them already (``pair_of_codes``)."""
     if not pairs:
         return []
     public = sees_only_published(user)
     using = router.db_for_read(Agreement)
     counted = statistics.statistics_of(pairs, using) if public else _counted_now(pairs, user)
-    countries = {
-        pk: {"code": code, "name": name}
-        for pk, code, name in COUNTRIES.rows({pk for pair in pairs for pk in pair}, using=using)
-    }
+    if countries is None:
+        countries = _named(COUNTRIES.rows({pk for pair in pairs for pk in pair}, using=using))
     events = _recent_events(pairs, user)
     totals = _reported_totals(pairs, user)
     commissions = defaultdict(list)

@@ -142,6 +142,15 @@ def test_an_unknown_country_code_is_a_404(api):
     assert api.get("/api/v1/countries/XX/").status_code == 404
 
 
+def test_a_relation_summary_reads_each_thing_once(api, django_assert_num_queries):
+    api.get("/api/v1/relations/RU-VE/")
+    # The data version, the two countries (by their codes), the pair's statistics and its
+    # sectors' statistics, its latest events, its reported totals and their sources, and its
+    # commissions.
+    with django_assert_num_queries(8):
+        assert api.get("/api/v1/relations/RU-VE/").status_code == 200
+
+
 @pytest.mark.parametrize("pair", ["RU-VE", "VE-RU", "ru-ve"])
 def test_a_relation_is_the_same_in_either_order(api, pair):
     body = api.get(f"/api/v1/relations/{pair}/").json()

@@ -479,13 +479,16 @@ class RelationViewSet(
         return Response(data) if page is None else self.get_paginated_response(data)
 
     def retrieve(self, request: Request, pair: str, **kwargs: Any) -> Response:
-        stored = pair_of_codes(pair)
+        found = pair_of_codes(pair)
         user = request.user
-        # The public's summaries come from the statistics, which only hold pairs with records.
-        if stored is not None and (sees_only_published(user) or has_records(stored, user)):
-            (summary,) = summarise([stored], user, self.href)
-            if summary is not None:
-                return Response(summary)
+        if found is not None:
+            stored, countries = found
+            # The public's summaries come from the statistics, which only hold pairs with
+            # records.
+            if sees_only_published(user) or has_records(stored, user):
+                (summary,) = summarise([stored], user, self.href, countries)
+                if summary is not None:
+                    return Response(summary)
         raise Http404(f"No records between {pair.upper()}.")
 
     def href(self, resource: str, key: Any) -> str:
