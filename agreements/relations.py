@@ -84,10 +84,6 @@ def pair_of_codes(key: str) -> tuple[Pair, dict[int, dict]] | None:
     return ((min(countries), max(countries)), countries) if len(countries) == 2 else None
 
 
-def _visible(model: type, sees_drafts: bool) -> Any:
-    return model.objects.all() if sees_drafts else model.objects.published()
-
-
 def _in_pair_lists(firsts: list[int], seconds: list[int], prefix: str = "") -> Q:
     """Records of any first country with any second one: the pairs asked for and perhaps
     others, which ``_of_pairs`` drops (one compiled query for any number of pairs)."""
@@ -116,7 +112,7 @@ NEWEST_EVENTS = (F("held_on").desc(nulls_last=True), F("pk").desc())
 EVENT_COLUMNS = ("party_a", "party_b", "id", "name", "held_on")
 REPORTED_TOTALS = _pair_query(
     lambda firsts, seconds, sees: (
-        _visible(CountClaim, sees)
+        CountClaim.objects.seen(sees)
         .filter(_in_pair_lists(firsts, seconds), event__isnull=True)
         .order_by("since", "pk")
         .values_list(
@@ -145,7 +141,7 @@ CLAIM_SOURCES = {
 }
 COMMISSIONS = _pair_query(
     lambda firsts, seconds, sees: (
-        _visible(Commission, sees)
+        Commission.objects.seen(sees)
         .filter(_in_pair_lists(firsts, seconds))
         .order_by("founded_on", "pk")
         .values_list("party_a", "party_b", "pk", "name", "founded_on")

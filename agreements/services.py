@@ -120,8 +120,12 @@ def set_review_state(
 
 
 def official_names_changed(sender: type, instance: Any, using: str, **kwargs: Any) -> None:
-    """An official's other names are part of its search column (``Official.search_names``)."""
+    """An official's other names are part of its search column (``Official.search_names``).
+    Kept by these signals: a bulk write or update() of names would have to call this too."""
+    origin = kwargs.get("origin")
+    if isinstance(origin, Official) or getattr(origin, "model", None) is Official:
+        return  # the names go because their official does
     officials = Official.objects.using(using).filter(pk=instance.official_id)
     official = officials.only("search_name").first()
-    if official is not None:  # None: the official itself is being deleted
+    if official is not None:
         officials.update(search_names=official.joined_search_names(using))

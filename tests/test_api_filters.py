@@ -1,6 +1,8 @@
 """Every filter once with a value that matches and once with one that does not."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agreements import models
 from tests.factories import (
@@ -248,6 +250,14 @@ def test_an_official_is_still_found_by_its_other_names_when_renamed(api, delcy_e
 
 def test_a_search_term_never_spans_two_names(api, delcy_eloina):
     assert _found(api, "eloina rodriguez") == set()
+
+
+def test_deleting_an_official_leaves_its_names_search_column_alone(delcy_eloina):
+    # Its names go with it: re-joining its search names for each would be wasted writes.
+    official, _ = delcy_eloina
+    with CaptureQueriesContext(connection) as queries:
+        official.delete()
+    assert not [q["sql"] for q in queries if q["sql"].startswith('UPDATE "agreements_official"')]
 
 
 @pytest.mark.parametrize(

@@ -87,6 +87,17 @@ def test_a_name_search_counts_exactly_beyond_the_cap(api, five_haddads, monkeypa
     assert [row["name"] for row in body["results"]] == ["Sami Haddad 2", "Sami Haddad 3"]
 
 
+def test_a_term_that_folds_to_nothing_lists_every_official_counted_as_any_list(
+    api, five_haddads, monkeypatch
+):
+    monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 3)
+    body, _ = _get(api, "/api/v1/officials/?q=-&page_size=2")
+    if connection.vendor == "postgresql":
+        assert body["count_estimated"] is True
+    else:
+        assert (body["count"], body["count_estimated"]) == (5, False)
+
+
 def test_a_name_search_page_past_the_end_names_the_last_page(api, five_haddads):
     response = api.get("/api/v1/officials/?q=haddad&page_size=2&page=4")
     assert response.status_code == 404

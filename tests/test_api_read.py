@@ -133,7 +133,7 @@ def test_a_country_is_found_by_its_code_in_any_case(api, code):
 
 
 @pytest.mark.parametrize("resource", ["agreements", "officials", "places"])
-@pytest.mark.parametrize("pk", ["999999", str(2**63), "9" * 40])
+@pytest.mark.parametrize("pk", ["999999", str(2**63), "9" * 40, "9" * 5000])
 def test_an_id_no_record_has_is_a_404(api, resource, pk):
     assert api.get(f"/api/v1/{resource}/{pk}/").status_code == 404
 

@@ -190,6 +190,21 @@ def test_names_of_an_official_are_replaced_as_a_set(curator_api):
     assert sorted(official.names.values_list("text", flat=True)) == ["Chavez", "تشافيز"]
 
 
+def test_an_official_is_searched_by_the_names_as_replaced(curator_api):
+    official = models.Official.objects.get(slug="hugo-chavez")
+    url = f"/api/v1/officials/{official.pk}/"
+    names = [{"language": "es", "text": "Comandante Frías"}]
+    response = curator_api.patch(url, {"names": names}, format="json", **if_match(curator_api, url))
+    assert response.status_code == 200, response.json()
+
+    def found(term):
+        results = curator_api.get("/api/v1/officials/", {"q": term}).json()["results"]
+        return [row["slug"] for row in results]
+
+    assert found("frias") == ["hugo-chavez"]
+    assert found("شافيز") == []  # an Arabic name the seed gave him, replaced
+
+
 # The permissions matrix: (method, url, body) for every writable resource.
 def _write_requests():
     agreement = _seed_agreement()

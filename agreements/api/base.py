@@ -18,8 +18,6 @@ from rest_framework.response import Response
 from agreements.api.conditional import ConditionalGetMixin, content_matches, tag_for_write
 from agreements.models.base import can_see_drafts
 
-WRITES_TO_EXISTING = ("PUT", "PATCH", "DELETE")
-
 # Model fields that the API shows under another name.
 FIELD_ALIASES = {"party_a": "parties", "party_b": "parties", NON_FIELD_ERRORS: "non_field_errors"}
 

@@ -116,10 +116,7 @@ MAX_ID = 2**63 - 1
 
 def _one_record(model: type, columns: tuple[str, ...], sees_drafts: bool) -> PreparedQuery:
     def build(ids: list[int]) -> QuerySet:
-        records = model.objects.filter(pk__in_id_list=ids)
-        if not sees_drafts:
-            records = records.published()
-        return records.values_list(*columns)
+        return model.objects.seen(sees_drafts).filter(pk__in_id_list=ids).values_list(*columns)
 
     return PreparedQuery(build)
 
@@ -134,6 +131,8 @@ class Projection:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "model" not in cls.__dict__:
+            return
         cls._record_queries = {
             sees_drafts: _one_record(cls.model, cls.record_columns, sees_drafts)
             for sees_drafts in (False, True)

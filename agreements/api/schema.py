@@ -65,9 +65,9 @@ ERROR_RESPONSES: dict[str, tuple[set[str], str, str]] = {
     "406": (EVERY, "None of the formats in Accept (or ?format=) can be given.", "Error"),
     "409": ({"delete"}, "Other records refer to this one; the message counts them.", "Error"),
     "412": (ON_RECORDS, "If-Match does not match the record's current ETag.", "Error"),
-    "428": (ON_RECORDS, "The request has no If-Match: say which version you change.", "Error"),
     "413": (WRITES, "The body is larger than the server accepts.", "Error"),
     "415": (WRITES, "The body's Content-Type is not one of those documented.", "Error"),
+    "428": (ON_RECORDS, "The request has no If-Match: say which version you change.", "Error"),
 }
 IF_MATCH = (
     "If-Match",

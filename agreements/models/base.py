@@ -84,7 +84,11 @@ class CuratedQuerySet(UidQuerySet):
         return self.filter(review_state=ReviewState.PUBLISHED)
 
     def visible_to(self, user: Any) -> "CuratedQuerySet":
-        return self if can_see_drafts(user, self.model) else self.published()
+        return self.seen(can_see_drafts(user, self.model))
+
+    def seen(self, sees_drafts: bool) -> "CuratedQuerySet":
+        """The records a reader who does (or does not) see drafts may see."""
+        return self if sees_drafts else self.published()
 
 
 class SearchTextMixin:
