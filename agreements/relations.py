@@ -3,7 +3,7 @@ for any number of pairs. Public summaries read their counts from ``statistics.py
 who also see drafts, have them counted at read time."""
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -14,7 +14,7 @@ from django.db.models.functions import RowNumber
 
 from agreements import statistics
 from agreements.api.prepared import PreparedQuery
-from agreements.api.projections import SOURCE_BRIEF_COLUMNS
+from agreements.api.projections import COUNTRIES, SOURCE_BRIEF_COLUMNS, named_countries
 from agreements.models import (
     Agreement,
     Citation,
@@ -65,13 +65,6 @@ def has_records(pair: Pair, user: Any) -> bool:
 COUNTRIES_BY_CODE = PreparedQuery(
     lambda codes: Country.objects.filter(code__in_list=codes).values_list("pk", "code", "name_en")
 )
-COUNTRIES = PreparedQuery(
-    lambda ids: Country.objects.filter(pk__in_id_list=ids).values_list("pk", "code", "name_en")
-)
-
-
-def _named(rows: Iterable[tuple]) -> dict[int, dict]:
-    return {pk: {"code": code, "name": name} for pk, code, name in rows}
 
 
 def pair_of_codes(key: str) -> tuple[Pair, dict[int, dict]] | None:
@@ -80,7 +73,7 @@ def pair_of_codes(key: str) -> tuple[Pair, dict[int, dict]] | None:
     codes = key.upper().split("-")
     if len(codes) != 2 or codes[0] == codes[1]:
         return None
-    countries = _named(COUNTRIES_BY_CODE.rows(codes, using=router.db_for_read(Country)))
+    countries = named_countries(COUNTRIES_BY_CODE.rows(codes, using=router.db_for_read(Country)))
     return ((min(countries), max(countries)), countries) if len(countries) == 2 else None
 
 
@@ -268,7 +261,9 @@ def summarise(
     using = router.db_for_read(Agreement)
     counted = statistics.statistics_of(pairs, using) if public else _counted_now(pairs, user)
     if countries is None:
-        countries = _named(COUNTRIES.rows({pk for pair in pairs for pk in pair}, using=using))
+        countries = named_countries(
+            COUNTRIES.rows({pk for pair in pairs for pk in pair}, using=using)
+        )
     events = _recent_events(pairs, user)
     totals = _reported_totals(pairs, user)
     commissions = defaultdict(list)

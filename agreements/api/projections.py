@@ -101,6 +101,18 @@ OFFICES = PreparedQuery(
         )
     )
 )
+COUNTRIES = PreparedQuery(
+    lambda ids: models.Country.objects.filter(pk__in_id_list=ids).values_list(
+        "pk", "code", "name_en"
+    )
+)
+
+
+def named_countries(rows: Iterable[tuple]) -> dict[int, dict]:
+    """(id, code, English name) rows as records embed countries, by id."""
+    return {pk: {"code": code, "name": name} for pk, code, name in rows}
+
+
 OFFICIAL_NAMES = PreparedQuery(
     lambda ids: (
         models.OfficialName.objects.filter(official_id__in_id_list=ids)
@@ -158,6 +170,14 @@ class Projection:
         built = self.build(self._record_queries[self.sees_drafts].rows([pk], using=self.using))
         return built[0] if built else None
 
+    def countries(self, ids: Iterable[int | None]) -> dict[int, dict]:
+        """Countries by id, as records embed them ({code, name}). Read by a query of their
+        own rather than joined into the page query: three joins of the countries made
+        PostgreSQL spend 2 ms planning a page query that runs in 1."""
+        return named_countries(
+            COUNTRIES.rows([pk for pk in ids if pk is not None], using=self.using)
+        )
+
     def visible(self, state: str | None) -> bool:
         return self.sees_drafts or state == PUBLISHED
 
@@ -201,13 +221,11 @@ AGREEMENT_COLUMNS = (
     "in_force_on",
     "expires_on",
     "review_state",
-    "party_a__code",
-    "party_a__name_en",
-    "party_b__code",
-    "party_b__name_en",
+    "party_a_id",
+    "party_b_id",
     "place_id",
     "place__name",
-    "place__country__code",
+    "place__country_id",
     "place__review_state",
     "event_id",
     "event__name",
@@ -223,10 +241,11 @@ class AgreementProjection(Projection):
     def build(self, rows: Iterable[tuple]) -> list[dict]:
         rows = list(rows)
         ids = [row[0] for row in rows]
+        countries = self.countries({pk for row in rows for pk in (row[13], row[14], row[17])})
         sectors = self._sectors(ids)
         signatories = self._signatories(ids, {row[0]: row[8] for row in rows})
         citations = self.citations("agreement", ids)
-        return [self._agreement(row, sectors, signatories, citations) for row in rows]
+        return [self._agreement(row, countries, sectors, signatories, citations) for row in rows]
 
     def _sectors(self, ids: list[int]) -> dict[int, list[dict]]:
         found: dict[int, list[dict]] = defaultdict(list)
@@ -280,7 +299,9 @@ class AgreementProjection(Projection):
             }
         return None
 
-    def _agreement(self, row: tuple, sectors: dict, signatories: dict, citations: dict) -> dict:
+    def _agreement(
+        self, row: tuple, countries: dict, sectors: dict, signatories: dict, citations: dict
+    ) -> dict:
         (
             pk,
             uid,
@@ -295,10 +316,8 @@ class AgreementProjection(Projection):
             in_force,
             expires,
             state,
-            code_a,
-            name_a,
-            code_b,
-            name_b,
+            party_a,
+            party_b,
             place_id,
             place_name,
             place_country,
@@ -308,15 +327,14 @@ class AgreementProjection(Projection):
             held_on,
             event_state,
         ) = row
-        parties = [{"code": code_a, "name": name_a}, {"code": code_b, "name": name_b}]
-        parties.sort(key=lambda party: party["code"])
+        parties = sorted((countries[party_a], countries[party_b]), key=lambda party: party["code"])
         place = event = None
         if place_id and self.visible(place_state):
             place = {
                 "id": place_id,
                 "href": self.href("places", place_id),
                 "name": place_name,
-                "country": place_country,
+                "country": countries[place_country]["code"],
             }
         if event_id and self.visible(event_state):
             event = {

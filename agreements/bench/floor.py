@@ -41,24 +41,46 @@ def _in(ids: list[int]) -> str:
     return ", ".join(str(int(i)) for i in ids) or "NULL"
 
 
+# The countries are read by a query of their own, as the API reads them: joined three times
+# into the page query, they cost PostgreSQL 2 ms of planning for a query that runs in 1.
 AGREEMENT_PAGE = """
 SELECT a.id, a.uid, a.created_at, a.updated_at, a.kind, a.title, a.original_title, a.summary,
        a.signed_on, a.status, a.in_force_on, a.expires_on, a.review_state,
-       ca.code, ca.name_en, cb.code, cb.name_en,
-       p.id, p.name, pc.code, p.review_state, e.id, e.name, e.held_on, e.review_state
+       a.party_a_id, a.party_b_id,
+       p.id, p.name, p.country_id, p.review_state, e.id, e.name, e.held_on, e.review_state
 FROM agreements_agreement a
-JOIN agreements_country ca ON ca.id = a.party_a_id
-JOIN agreements_country cb ON cb.id = a.party_b_id
 LEFT JOIN agreements_place p ON p.id = a.place_id
-LEFT JOIN agreements_country pc ON pc.id = p.country_id
 LEFT JOIN agreements_signingevent e ON e.id = a.event_id
 WHERE a.review_state = 'published' {where}
 ORDER BY a.signed_on DESC NULLS LAST, a.id DESC LIMIT {limit} OFFSET {offset}
 """
 
 
+def _with_countries(rows: list[tuple]) -> list[tuple]:
+    """Page rows with each country id replaced by its code (and, for the parties, its name)."""
+    ids = {pk for row in rows for pk in (row[13], row[14], row[17]) if pk is not None}
+    names = {
+        pk: (code, name)
+        for pk, code, name in _rows(
+            f"SELECT id, code, name_en FROM agreements_country WHERE id IN ({_in(ids)})"
+        )
+    }
+    return [
+        (
+            *row[:13],
+            *names[row[13]],
+            *names[row[14]],
+            *row[15:17],
+            names[row[17]][0] if row[17] is not None else None,
+            *row[18:],
+        )
+        for row in rows
+    ]
+
+
 def agreements_page(where: str, params: list, limit: int, offset: int) -> list[dict]:
     rows = _rows(AGREEMENT_PAGE.format(where=where, limit=limit, offset=offset), params)
+    rows = _with_countries(rows)
     ids = [row[0] for row in rows]
     sectors = defaultdict(list)
     for agreement_id, slug, name_en, name_ar in _rows(
