@@ -234,6 +234,12 @@ AGREEMENT_COLUMNS = (
 )
 
 
+# Where the page row holds the ids of the countries it embeds (the parties, the place's).
+AGREEMENT_COUNTRY_COLUMNS = tuple(
+    AGREEMENT_COLUMNS.index(name) for name in ("party_a_id", "party_b_id", "place__country_id")
+)
+
+
 class AgreementProjection(Projection):
     model = models.Agreement
     record_columns = AGREEMENT_COLUMNS
@@ -241,7 +247,9 @@ class AgreementProjection(Projection):
     def build(self, rows: Iterable[tuple]) -> list[dict]:
         rows = list(rows)
         ids = [row[0] for row in rows]
-        countries = self.countries({pk for row in rows for pk in (row[13], row[14], row[17])})
+        countries = self.countries(
+            {row[column] for row in rows for column in AGREEMENT_COUNTRY_COLUMNS}
+        )
         sectors = self._sectors(ids)
         signatories = self._signatories(ids, {row[0]: row[8] for row in rows})
         citations = self.citations("agreement", ids)
