@@ -9,6 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from agreements import models
+from agreements.bench import floor
+from tests.factories import CitationFactory, OfficialFactory, SourceFactory
+
 MIX = {
     "pair",
     "sector",
@@ -63,3 +67,14 @@ def test_the_benchmark_refuses_a_database_with_other_data(seed, tmp_path):
 def test_the_benchmark_needs_at_least_a_hundred_agreements(db, tmp_path):
     with pytest.raises(CommandError, match="at least 100"):
         call_command("bench", "--agreements", "10", "--out", str(tmp_path))
+
+
+def test_the_floor_reads_the_citations_of_the_officials_it_finds(db, client):
+    published = models.ReviewState.PUBLISHED
+    official = OfficialFactory(name="Tareck Haddad", review_state=published)
+    for state in (published, models.ReviewState.DRAFT):
+        CitationFactory(official=official, agreement=None, source=SourceFactory(review_state=state))
+    api = client.get("/api/v1/officials/?q=Haddad").json()
+    floor_page = json.loads(floor.json_response(floor.officials_body("Haddad")))
+    assert len(api["results"][0]["citations"]) == 1
+    assert floor_page == api

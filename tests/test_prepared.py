@@ -3,11 +3,14 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
+from django.db.models import IntegerField, Value
+from django.db.models.functions import Cast
 from django.test.utils import CaptureQueriesContext
+from psycopg import pq
 
 from agreements import models
-from agreements.api.prepared import PreparedQuery
+from agreements.api.prepared import PreparedQuery, rows_together
 from agreements.partial_dates import PartialDate
 from tests.factories import AgreementFactory
 
@@ -86,3 +89,66 @@ def test_a_code_not_in_the_list_is_a_miss(three):
 def test_the_number_of_lists_is_checked(three):
     with pytest.raises(TypeError, match="takes 2 lists"):
         BY_PAIR_AND_CODE.rows([three[0].pk], using="default")
+
+
+TITLES = PreparedQuery(
+    lambda ids: models.Agreement.objects.filter(pk__in_id_list=ids).values_list("title", flat=True)
+)
+NOT_A_NUMBER = PreparedQuery(
+    lambda ids: (
+        models.Agreement.objects.filter(pk__in_id_list=ids)
+        .annotate(number=Cast(Value("seventeen"), IntegerField()))
+        .values_list("number", flat=True)
+    )
+)
+
+
+def test_queries_run_together_give_each_its_own_rows_in_order(three):
+    first, second, third = three
+    assert rows_together(
+        (TITLES, [second.pk]),
+        (AGREEMENTS, []),
+        (BY_PAIR_AND_CODE, [first.party_a_id], ["ZZ"]),
+        (TITLES, [third.pk]),
+        using="default",
+    ) == [[(second.title,)], [], [], [(third.title,)]]
+
+
+def _pipeline_states(calls: tuple) -> list:
+    states = []
+
+    def record(execute, sql, params, many, context):
+        states.append(connection.connection.pgconn.pipeline_status)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        rows_together(*calls, using="default")
+    return states
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pipelines are PostgreSQL's")
+def test_queries_run_together_go_to_postgresql_in_one_pipeline(three):
+    states = _pipeline_states([(TITLES, [three[0].pk]), (AGREEMENTS, [three[1].pk])])
+    assert states == [pq.PipelineStatus.ON, pq.PipelineStatus.ON]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pipelines are PostgreSQL's")
+def test_a_query_run_alone_needs_no_pipeline(three):
+    assert _pipeline_states([(TITLES, [three[0].pk]), (AGREEMENTS, [])]) == [pq.PipelineStatus.OFF]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite casts any text to a number")
+def test_an_error_in_queries_run_together_is_djangos_database_error(three):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        rows_together((TITLES, [three[0].pk]), (NOT_A_NUMBER, [three[0].pk]), using="default")
+    assert AGREEMENTS.rows([three[0].pk], using="default")[0][0] == three[0].pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_a_query_run_often_is_prepared_on_the_server(three):
+    for _ in range(6):
+        AGREEMENTS.rows([three[0].pk], using="default")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert [s for s in prepared if '"agreements_agreement"."title"' in s and "ANY($1)" in s]

@@ -156,3 +156,20 @@ def test_a_cache_url_that_is_not_redis_stops_the_start():
 
     assert checked.returncode != 0
     assert "TRACKER_CACHE_URL must be a redis:// URL" in checked.stderr
+
+
+PRIMARY = "postgres://tracker@db.example.org/tracker"
+PREPARED = 'DATABASES["default"]["OPTIONS"]["prepare_threshold"]'
+
+
+def test_postgresql_prepares_the_queries_that_bind_on_the_server():
+    assert setting(PREPARED, DATABASE_URL=PRIMARY) == "5"
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler_that_drops_them():
+    assert setting(PREPARED, DATABASE_URL=PRIMARY, DATABASE_PREPARED="off") == "None"
+
+
+def test_a_bad_prepared_setting_names_the_variable():
+    shown = manage("check", DATABASE_URL=PRIMARY, DATABASE_PREPARED="sometimes")
+    assert shown.returncode != 0 and "DATABASE_PREPARED" in shown.stderr

@@ -109,13 +109,20 @@ if USES_EMBEDDED_DATABASE:
 
 
 def pooled(database: dict) -> dict:
-    """psycopg's connection pool: a request borrows a connection instead of opening one."""
+    """psycopg's connection pool: a request borrows a connection instead of opening one.
+
+    The read paths' fixed queries (agreements/api/prepared.py) bind on the server and are
+    prepared on their fifth run on a connection, so the server stops planning them each time.
+    Django's own queries bind on the client and are never prepared. Behind a pooler that
+    cannot keep prepared statements (PgBouncer before 1.21), DATABASE_PREPARED=off."""
     database["CONN_MAX_AGE"] = 0
-    database.setdefault("OPTIONS", {})["pool"] = {
+    options = database.setdefault("OPTIONS", {})
+    options["pool"] = {
         "min_size": int(os.environ.get("DATABASE_POOL_MIN", "1")),
         "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
         "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
     }
+    options["prepare_threshold"] = 5 if env_bool("DATABASE_PREPARED", True) else None
     return database
 
 

@@ -190,6 +190,19 @@ def visible(model: type) -> Any:
     return queryset
 
 
+class SharedFieldsForm(forms.Form):
+    """A form whose fields are shallow copies of its class's: a form deep-copies every field
+    (widgets, choices, validators) for every instance, though validating never changes a
+    field. ``FilterSet.form`` copies the fields whose choices it does change."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        shared = type(self).base_fields
+        self.base_fields = {}  # what Form.__init__ deep-copies
+        super().__init__(*args, **kwargs)
+        del self.base_fields
+        self.fields = {name: copy.copy(field) for name, field in shared.items()}
+
+
 class FilterSet(filters.FilterSet):
     """django-filter deep-copies every filter (with its querysets and choices) and builds a new
     form class from them for every request: a fifth of a short list request's time. A filter's
@@ -226,7 +239,11 @@ class FilterSet(filters.FilterSet):
     def get_form_class(self) -> type[forms.Form]:
         form_class = type(self).__dict__.get("shared_form_class")
         if form_class is None:
-            form_class = super().get_form_class()
+            form_class = type(
+                f"Shared{self.__class__.__name__}Form",
+                (SharedFieldsForm, super().get_form_class()),
+                {},
+            )
             type(self).shared_form_class = form_class
         return form_class
 
@@ -236,7 +253,11 @@ class FilterSet(filters.FilterSet):
             form = super().form
             for name, filter_ in self.filters.items():
                 if isinstance(filter_, QuerySetRequestMixin) and callable(filter_.queryset):
-                    form.fields[name].queryset = filter_.get_queryset(self.request)
+                    # The reader's choices, on copies of the field and its widget (which
+                    # the choices are set on) rather than on the fields every form shares.
+                    field = form.fields[name] = copy.copy(form.fields[name])
+                    field.widget = copy.copy(field.widget)
+                    field.queryset = filter_.get_queryset(self.request)
         return self._form
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

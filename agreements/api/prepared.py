@@ -5,6 +5,10 @@ page's ids. Django compiles a queryset to SQL on every execution, which took lon
 database took to answer; these queries only ever differ in the ids (or codes), so each is
 compiled once per database and run with each list as a single parameter (an array on
 PostgreSQL, a JSON list on SQLite), keeping the ORM as the one place their SQL comes from.
+
+On PostgreSQL they also bind on the server, so that psycopg prepares them and the server plans
+each once per connection rather than on every run, and ``rows_together`` sends a page's
+queries in one pipeline: one round trip for all of them.
 """
 
 import json
@@ -12,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connections
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import Field, ForeignObject, Lookup, QuerySet
 
 # Stand for the lists while compiling, one per list the query takes; found again among the
@@ -70,19 +75,23 @@ class PreparedQuery:
         self._compiled: dict[str, tuple[str, list, list, list, Any]] = {}
 
     def rows(self, *lists: Iterable, using: str) -> list[tuple]:
-        lists = [list(values) for values in lists]
+        return rows_together((self, *lists), using=using)[0]
+
+    def statement(self, lists: list[list], using: str) -> tuple[str, list] | None:
+        """The SQL and parameters for these lists; None if a list is empty (no rows)."""
         if len(lists) != self.lists:
             raise TypeError(f"This query takes {self.lists} lists, not {len(lists)}.")
         if not all(lists):
-            return []
-        sql, params, slots, converters, compiler = self._compile(using)
-        connection = connections[using]
+            return None
+        sql, params, slots, _converters, _compiler = self._compile(using)
+        vendor = connections[using].vendor
         params = list(params)
         for position, slot in slots:
-            params[position] = _bound(lists[slot], connection.vendor)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+            params[position] = _bound(lists[slot], vendor)
+        return sql, params
+
+    def converted(self, rows: list[tuple], using: str) -> list[tuple]:
+        _sql, _params, _slots, converters, compiler = self._compile(using)
         if converters:
             rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return rows
@@ -104,3 +113,54 @@ class PreparedQuery:
             converters = compiler.get_converters(fields)
             compiled = self._compiled[using] = (sql, list(params), slots, converters, compiler)
         return compiled
+
+
+def rows_together(*calls: tuple, using: str) -> list[list[tuple]]:
+    """The rows of each ``(query, *lists)`` call, in order.
+
+    On PostgreSQL the queries go out in one pipeline: one round trip to the server for all
+    of them rather than one each.
+    """
+    connection = connections[using]
+    statements = [
+        query.statement([list(values) for values in lists], using) for query, *lists in calls
+    ]
+    sent = [statement for statement in statements if statement is not None]
+    if connection.vendor == "postgresql" and len(sent) > 1:
+        fetched = iter(_pipelined(connection, sent))
+    else:
+        fetched = iter([_fetched(connection, *statement) for statement in sent])
+    return [
+        [] if statement is None else query.converted(next(fetched), using)
+        for (query, *_lists), statement in zip(calls, statements, strict=True)
+    ]
+
+
+def _cursor(connection: Any) -> Any:
+    """On PostgreSQL, a cursor binding parameters on the server, which lets psycopg prepare
+    the query (see ``pooled`` in the settings): planning these small queries took as long as
+    running them. Django binds its own on the client, as not all of its queries can be
+    prepared; these can."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+
+
+def _fetched(connection: Any, sql: str, params: list) -> list[tuple]:
+    with _cursor(connection) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _pipelined(connection: Any, statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    cursors = [_cursor(connection) for _ in statements]
+    try:
+        # Errors surface when the pipeline syncs: wrapped as Django's, like any query's.
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                cursor.execute(sql, params)
+        return [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()

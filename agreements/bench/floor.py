@@ -120,32 +120,7 @@ def agreements_page(where: str, params: list, limit: int, offset: int) -> list[d
                 "office": _office_on(offices[official_id], signed[agreement_id]),
             }
         )
-    citations = defaultdict(list)
-    for row in _rows(
-        'SELECT t.agreement_id, t.id, t.passage, t.translation_en, t.start, t."end", '
-        "s.id, s.title, s.publisher, s.url, s.language, s.published_on FROM agreements_citation t "
-        f"JOIN agreements_source s ON s.id = t.source_id WHERE t.agreement_id IN ({_in(ids)}) "
-        "AND s.review_state = 'published' ORDER BY t.start, t.id"
-    ):
-        citations[row[0]].append(
-            {
-                "id": row[1],
-                "href": f"{BASE}/citations/{row[1]}/",
-                "passage": row[2],
-                "translation_en": row[3],
-                "start": row[4],
-                "end": row[5],
-                "source": {
-                    "id": row[6],
-                    "href": f"{BASE}/sources/{row[6]}/",
-                    "title": row[7],
-                    "publisher": row[8],
-                    "url": row[9],
-                    "language": row[10],
-                    "published_on": row[11].isoformat() if row[11] else None,
-                },
-            }
-        )
+    citations = _citations("agreement_id", ids)
     return [_agreement(row, sectors, signatories, citations) for row in rows]
 
 
@@ -170,6 +145,37 @@ def _office_on(offices: list[tuple], signed_on: str | None) -> dict | None:
             "ended_on": ended,
         }
     return None
+
+
+def _citations(column: str, ids: list[int]) -> dict[int, list[dict]]:
+    """The citations of the records ``ids`` (by ``column``) whose sources are published."""
+    citations = defaultdict(list)
+    for row in _rows(
+        f'SELECT t.{column}, t.id, t.passage, t.translation_en, t.start, t."end", '
+        "s.id, s.title, s.publisher, s.url, s.language, s.published_on FROM agreements_citation t "
+        f"JOIN agreements_source s ON s.id = t.source_id WHERE t.{column} IN ({_in(ids)}) "
+        "AND s.review_state = 'published' ORDER BY t.start, t.id"
+    ):
+        citations[row[0]].append(
+            {
+                "id": row[1],
+                "href": f"{BASE}/citations/{row[1]}/",
+                "passage": row[2],
+                "translation_en": row[3],
+                "start": row[4],
+                "end": row[5],
+                "source": {
+                    "id": row[6],
+                    "href": f"{BASE}/sources/{row[6]}/",
+                    "title": row[7],
+                    "publisher": row[8],
+                    "url": row[9],
+                    "language": row[10],
+                    "published_on": row[11].isoformat() if row[11] else None,
+                },
+            }
+        )
+    return citations
 
 
 def _agreement(row: tuple, sectors: dict, signatories: dict, citations: dict) -> dict:
@@ -437,6 +443,7 @@ def officials_body(term: str) -> dict:
                 "ended_on": ended,
             }
         )
+    citations = _citations("official_id", [row[0] for row in rows])
     results = [
         {
             "id": pk,
@@ -450,7 +457,7 @@ def officials_body(term: str) -> dict:
             "wikidata_id": wikidata,
             "names": names[pk],
             "offices": offices[pk],
-            "citations": [],
+            "citations": citations[pk],
             "review_state": state,
         }
         for pk, uid, created, updated, slug, name, code, country_name, wikidata, state in rows

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -74,8 +75,11 @@ def _database_ms(queries: list[str]) -> float | None:
 
 
 def _record(captured: list[str], execute, sql, params, many, context):
-    mogrify = getattr(context["cursor"], "mogrify", None)
-    captured.append(mogrify(sql, params) if mogrify and params else sql)
+    shown = sql
+    if params and context["connection"].vendor == "postgresql":
+        # With the values in, to EXPLAIN it; the prepared queries bind them on the server.
+        shown = psycopg.ClientCursor(context["connection"].connection).mogrify(sql, params)
+    captured.append(shown)
     return execute(sql, params, many, context)
 
 
