@@ -1,10 +1,14 @@
 """Every filter once with a value that matches and once with one that does not."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.http import QueryDict
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from agreements import models
+from agreements.api.filters import AgreementFilter
 from tests.factories import (
     AgreementFactory,
     CitationFactory,
@@ -512,3 +516,16 @@ def test_citation_filters(api, catalogue):
     assert _get(api, "citations", {"q": "tramway"}) == []
     seed_source = models.Source.objects.get(language="ar")
     assert len(_get(api, "citations", {"source": seed_source.pk})) == 22
+
+
+def test_filter_forms_share_no_field_or_queryset_with_each_other(db):
+    reader = RequestFactory().get("/api/v1/agreements/")
+    reader.user = AnonymousUser()
+    first, second = (
+        AgreementFilter(QueryDict(), models.Agreement.objects.all(), request=reader).form
+        for _ in range(2)
+    )
+    assert all(first.fields[name] is not second.fields[name] for name in first.fields)
+    for name in ("sector", "event"):  # a fixed queryset, and the reader's
+        assert first.fields[name].queryset is not second.fields[name].queryset
+        assert first.fields[name].widget is not second.fields[name].widget

@@ -111,10 +111,12 @@ if USES_EMBEDDED_DATABASE:
 def pooled(database: dict) -> dict:
     """psycopg's connection pool: a request borrows a connection instead of opening one.
 
-    The read paths' fixed queries (agreements/api/prepared.py) bind on the server and are
-    prepared on their fifth run on a connection, so the server stops planning them each time.
+    The read paths' fixed queries (agreements/api/prepared.py) bind on the server, and psycopg
+    prepares each once it has run five times on a connection (its count of recent queries is
+    bounded, and a rollback forgets them), so the server stops planning them each time.
     Django's own queries bind on the client and are never prepared. Behind a pooler that
-    cannot keep prepared statements (PgBouncer before 1.21), DATABASE_PREPARED=off."""
+    cannot keep prepared statements (PgBouncer before 1.21, or without
+    max_prepared_statements), DATABASE_PREPARED=off."""
     database["CONN_MAX_AGE"] = 0
     options = database.setdefault("OPTIONS", {})
     options["pool"] = {

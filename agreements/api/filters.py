@@ -193,7 +193,7 @@ def visible(model: type) -> Any:
 class SharedFieldsForm(forms.Form):
     """A form whose fields are shallow copies of its class's: a form deep-copies every field
     (widgets, choices, validators) for every instance, though validating never changes a
-    field. ``FilterSet.form`` copies the fields whose choices it does change."""
+    field. ``FilterSet.form`` copies the fields with querysets, whose choices it sets."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         shared = type(self).base_fields
@@ -252,12 +252,17 @@ class FilterSet(filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             for name, filter_ in self.filters.items():
+                shared = form.fields[name]
+                if not hasattr(shared, "queryset"):
+                    continue
+                queryset = shared.queryset
                 if isinstance(filter_, QuerySetRequestMixin) and callable(filter_.queryset):
-                    # The reader's choices, on copies of the field and its widget (which
-                    # the choices are set on) rather than on the fields every form shares.
-                    field = form.fields[name] = copy.copy(form.fields[name])
-                    field.widget = copy.copy(field.widget)
-                    field.queryset = filter_.get_queryset(self.request)
+                    queryset = filter_.get_queryset(self.request)  # the reader's choices
+                # On copies of the field and its widget (which the choices are set on), and
+                # a clone of the queryset (the setter's), as Django's deepcopy would give.
+                field = form.fields[name] = copy.copy(shared)
+                field.widget = copy.copy(shared.widget)
+                field.queryset = queryset
         return self._form
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -140,11 +140,17 @@ def _cursor(connection: Any) -> Any:
     """On PostgreSQL, a cursor binding parameters on the server, which lets psycopg prepare
     the query (see ``pooled`` in the settings): planning these small queries took as long as
     running them. Django binds its own on the client, as not all of its queries can be
-    prepared; these can."""
+    prepared; these can. The cursor is made by Django's own path (health check, time zone,
+    error wrapping, query log) with the server-binding class swapped in for the call."""
     if connection.vendor != "postgresql":
         return connection.cursor()
     connection.ensure_connection()
-    return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+    raw = connection.connection  # one per thread: the swap is seen by this call alone
+    client_side, raw.cursor_factory = raw.cursor_factory, ServerBindingCursor
+    try:
+        return connection.cursor()
+    finally:
+        raw.cursor_factory = client_side
 
 
 def _fetched(connection: Any, sql: str, params: list) -> list[tuple]:

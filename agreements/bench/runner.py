@@ -78,7 +78,8 @@ def _record(captured: list[str], execute, sql, params, many, context):
     shown = sql
     if params and context["connection"].vendor == "postgresql":
         # With the values in, to EXPLAIN it; the prepared queries bind them on the server.
-        shown = psycopg.ClientCursor(context["connection"].connection).mogrify(sql, params)
+        with psycopg.ClientCursor(context["connection"].connection) as inliner:
+            shown = inliner.mogrify(sql, params)
     captured.append(shown)
     return execute(sql, params, many, context)
 
