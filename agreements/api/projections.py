@@ -85,34 +85,33 @@ SIGNERS = PreparedQuery(
         )
     )
 )
-OFFICE_COLUMNS = (
-    "official_id",
-    "id",
-    "role",
-    "title",
-    "country__code",
-    "started_on",
-    "ended_on",
-    "review_state",
-)
-OFFICES = PreparedQuery(
-    lambda ids: (
-        models.OfficeHeld.objects.filter(official_id__in_id_list=ids)
+
+
+def _offices(**where: Any) -> QuerySet:
+    return (
+        models.OfficeHeld.objects.filter(**where)
         .order_by("official_id", "started_on", "pk")
-        .values_list(*OFFICE_COLUMNS)
+        .values_list(
+            "official_id",
+            "id",
+            "role",
+            "title",
+            "country__code",
+            "started_on",
+            "ended_on",
+            "review_state",
+        )
     )
-)
+
+
+OFFICES = PreparedQuery(lambda ids: _offices(official_id__in_id_list=ids))
 # The offices of the agreements' signatories, found by the agreements' ids so that the query
 # need not wait for the signatories' rows (and can go out with them).
 SIGNER_OFFICES = PreparedQuery(
-    lambda ids: (
-        models.OfficeHeld.objects.filter(
-            official_id__in=models.Signatory.objects.filter(agreement_id__in_id_list=ids).values(
-                "official_id"
-            )
+    lambda ids: _offices(
+        official_id__in=models.Signatory.objects.filter(agreement_id__in_id_list=ids).values(
+            "official_id"
         )
-        .order_by("official_id", "started_on", "pk")
-        .values_list(*OFFICE_COLUMNS)
     )
 )
 COUNTRIES = PreparedQuery(
