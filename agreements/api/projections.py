@@ -404,8 +404,9 @@ OFFICIAL_COLUMNS = (
     "updated_at",
     "slug",
     "name",
-    "country__code",
-    "country__name_en",
+    # The country by its own query: joined here, it was joined to every match of a name
+    # search before the sort (0.36 of 1.3 ms for 800 matches at 1M agreements).
+    "country_id",
     "wikidata_id",
     "review_state",
 )
@@ -418,7 +419,8 @@ class OfficialProjection(Projection):
     def build(self, rows: Iterable[tuple]) -> list[dict]:
         rows = list(rows)
         ids = [row[0] for row in rows]
-        name_rows, office_rows, citations = rows_together(
+        countries, name_rows, office_rows, citations = rows_together(
+            self.countries_call({row[6] for row in rows}),
             (OFFICIAL_NAMES, ids),
             (OFFICES, ids),
             self.citations_call("official", ids),
@@ -442,6 +444,7 @@ class OfficialProjection(Projection):
                     }
                 )
         citations = self.cited(citations)
+        countries = named_countries(countries)
         return [
             {
                 "id": pk,
@@ -451,12 +454,12 @@ class OfficialProjection(Projection):
                 "updated_at": iso_datetime(updated),
                 "slug": slug,
                 "name": name,
-                "country": {"code": code, "name": country},
+                "country": countries[country],
                 "wikidata_id": wikidata,
                 "names": names[pk],
                 "offices": offices[pk],
                 "citations": citations[pk],
                 "review_state": state,
             }
-            for pk, uid, created, updated, slug, name, code, country, wikidata, state in rows
+            for pk, uid, created, updated, slug, name, country, wikidata, state in rows
         ]

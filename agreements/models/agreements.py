@@ -253,6 +253,24 @@ class Agreement(Searchable, Curated, Bilateral):
                 name="agreement_published_newest",
                 condition=Q(review_state=ReviewState.PUBLISHED),
             ),
+            # A public pair's page and its capped count read only published rows: the count
+            # of a pair with thousands of agreements scanned the table (2.6 ms at 1M, 0.3 ms
+            # off this index).
+            OrderedIndex(
+                "party_a",
+                "party_b",
+                *NEWEST_FIRST,
+                name="agreement_published_pair",
+                condition=Q(review_state=ReviewState.PUBLISHED),
+            ),
+            # A filter through another table (sector, signatory) is counted by a merge join in
+            # id order: off this index alone rather than the table (1.1 against 2.4 to 4 ms
+            # for a busy sector at 1M).
+            models.Index(
+                fields=["id"],
+                name="agreement_published_id",
+                condition=Q(review_state=ReviewState.PUBLISHED),
+            ),
         ]
 
     def __str__(self) -> str:
