@@ -25,6 +25,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         raise pytest.UsageError(f"The database {opened} was used while collecting tests.")
 
 
+@pytest.fixture(autouse=True)
+def table_sizes_read_afresh(monkeypatch):
+    """A process reads a table's size once a minute (api/pagination.py): in tests it reads it
+    every time, so that a request's queries do not depend on which test ran before."""
+    from agreements.api import pagination
+
+    monkeypatch.setattr(pagination, "TABLE_SIZE_SECONDS", 0.0)
+
+
 @pytest.fixture
 def curator(db):
     return CuratorFactory()

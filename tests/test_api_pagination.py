@@ -60,6 +60,57 @@ def test_above_the_cap_the_count_is_estimated_on_postgresql_and_exact_elsewhere(
         assert (body["count"], body["count_estimated"]) == (5, False)
 
 
+def _analysed(table: str) -> None:
+    """The planner's statistics of ``table``, and its size in pg_class, brought up to date."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {table}")
+
+
+def test_where_postgresql_expects_many_rows_nothing_is_counted(api, five, monkeypatch):
+    monkeypatch.setattr(pagination, "SURELY_ABOVE", 3)
+    _analysed("agreements_agreement")
+    body, queries = _get(api, "/api/v1/agreements/?page_size=2")
+    if connection.vendor == "postgresql":
+        assert body["count_estimated"] is True
+        assert body["count"] >= 3
+        assert not any("COUNT(" in sql.upper() for sql in queries)
+    else:  # no estimate: counted exactly
+        assert (body["count"], body["count_estimated"]) == (5, False)
+
+
+def test_where_postgresql_expects_few_rows_they_are_counted(api, five, monkeypatch):
+    AgreementFactory.create_batch(
+        2, party_a=country("CU"), party_b=country("VE"), review_state=PUBLISHED
+    )
+    monkeypatch.setattr(pagination, "SURELY_ABOVE", 7)  # as many as the table holds
+    _analysed("agreements_agreement")
+    body, queries = _get(api, "/api/v1/agreements/?page_size=2&country=CU")
+    assert len(body["results"]) == 2  # a full page: its count is asked
+    assert (body["count"], body["count_estimated"]) == (2, False)
+    assert sum("COUNT(" in sql.upper() for sql in queries) == 1
+
+
+def test_of_a_table_smaller_than_that_the_planner_is_not_asked(api, five, monkeypatch):
+    monkeypatch.setattr(pagination, "SURELY_ABOVE", 6)  # more than the table holds
+    _analysed("agreements_agreement")
+    body, queries = _get(api, "/api/v1/agreements/?page_size=2")
+    assert (body["count"], body["count_estimated"]) == (5, False)
+    assert not any(sql.upper().startswith("EXPLAIN") for sql in queries)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's table sizes")
+def test_a_tables_size_is_read_once_a_minute(db, five, monkeypatch):
+    monkeypatch.setattr(pagination, "TABLE_SIZE_SECONDS", 60.0)
+    monkeypatch.setattr(pagination, "_table_sizes", {})
+    _analysed("agreements_agreement")
+    rows = Agreement.objects.all()
+    with CaptureQueriesContext(connection) as queries:
+        sizes = [pagination.table_size(rows) for _ in range(3)]
+    assert sizes == [5.0, 5.0, 5.0]
+    assert len(queries) == 1
+
+
 def test_up_to_the_cap_the_count_is_exact(api, five, monkeypatch):
     monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 5)
     body, _ = _get(api, "/api/v1/agreements/?page_size=2")

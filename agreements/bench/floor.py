@@ -249,18 +249,24 @@ def _agreement(row: tuple, sectors: dict, signatories: dict, citations: dict) ->
 
 
 def count(where: str, params: list) -> tuple[int, bool]:
-    """Exact up to a threshold, PostgreSQL's estimate above it: what the API reports."""
-    from agreements.api.pagination import ESTIMATE_ABOVE
+    """Exact up to a threshold, PostgreSQL's estimate above it, and the estimate alone where
+    it is far above: what the API reports."""
+    from agreements.api.pagination import ESTIMATE_ABOVE, SURELY_ABOVE
 
     base = f"SELECT 1 FROM agreements_agreement a WHERE a.review_state = 'published' {where}"
+    estimate = None
+    if connection.vendor == "postgresql":
+        plan = _rows(f"EXPLAIN (FORMAT JSON) {base}", params)[0][0]
+        estimate = int(plan[0]["Plan"]["Plan Rows"])
+        if estimate >= SURELY_ABOVE:
+            return estimate, True
     capped = _rows(f"SELECT COUNT(*) FROM ({base} LIMIT {ESTIMATE_ABOVE + 1}) counted", params)[0][
         0
     ]
     if capped <= ESTIMATE_ABOVE:
         return capped, False
-    if connection.vendor == "postgresql":
-        plan = _rows(f"EXPLAIN (FORMAT JSON) {base}", params)[0][0]
-        return max(int(plan[0]["Plan"]["Plan Rows"]), capped), True
+    if estimate is not None:
+        return max(estimate, capped), True
     return _rows(f"SELECT COUNT(*) FROM ({base}) counted", params)[0][0], False
 
 

@@ -153,3 +153,22 @@ class OrderedIndex(models.Index):
             for term in self.expressions
         )
         return super(OrderedIndex, portable).create_sql(model, schema_editor, **kwargs)
+
+
+class Constant(models.Value):
+    """A word written into the SQL itself rather than bound as a parameter.
+
+    A partial index (``WHERE review_state = 'published'``) serves a query only where the
+    planner can prove its condition from the query's own: SQLite, given the state as a bound
+    parameter, still read every row from the table to check it (an exact count of 20,000
+    agreements took 20 ms instead of 2), and a prepared statement's generic plan on PostgreSQL
+    cannot use such an index at all. Only plain words are taken, so no quoting is needed.
+    """
+
+    def __init__(self, word: str) -> None:
+        if not (word.isascii() and word.replace("_", "").isalnum()):
+            raise ValueError(f"Not a plain word: {word!r}")
+        super().__init__(str(word), output_field=models.CharField())
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list]:
+        return f"'{self.value}'", []
