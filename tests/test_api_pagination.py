@@ -91,6 +91,28 @@ def test_where_postgresql_expects_few_rows_they_are_counted(api, five, monkeypat
     assert sum("COUNT(" in sql.upper() for sql in queries) == 1
 
 
+def test_a_list_known_to_match_nothing_is_not_explained(api, five, monkeypatch):
+    # Three countries can never all be parties: the query is known empty, with no SQL.
+    monkeypatch.setattr(pagination, "SURELY_ABOVE", 3)
+    _analysed("agreements_agreement")
+    url = "/api/v1/agreements/?country=RU&country=VE&country=CU"
+    assert api.get(url).json()["count"] == 0
+    response = api.get(f"{url}&page=2")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No page 2: the last page is 1."}
+
+
+def test_a_page_past_an_estimated_end_promises_no_last_page(api, five, monkeypatch):
+    monkeypatch.setattr(pagination, "SURELY_ABOVE", 3)
+    _analysed("agreements_agreement")
+    response = api.get("/api/v1/agreements/?page_size=2&page=40")
+    assert response.status_code == 404
+    if connection.vendor == "postgresql":
+        assert response.json() == {"detail": "No page 40: the list ends before it."}
+    else:
+        assert response.json() == {"detail": "No page 40: the last page is 3."}
+
+
 def test_of_a_table_smaller_than_that_the_planner_is_not_asked(api, five, monkeypatch):
     monkeypatch.setattr(pagination, "SURELY_ABOVE", 6)  # more than the table holds
     _analysed("agreements_agreement")

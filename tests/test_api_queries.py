@@ -126,9 +126,9 @@ def test_a_list_runs_the_same_queries_for_1_and_50_records(request, db, resource
 @pytest.mark.parametrize("resource", ["countries", "sectors"])
 def test_reference_lists_run_a_fixed_number_of_queries(api, db, resource):
     count, _ = _queries(api, f"/api/v1/{resource}/?page_size=200")
-    # The data version, the table's size (read once a minute outside tests), the count, the
-    # page and its prefetch.
-    assert count <= 5
+    # The data version, the count, the page and its prefetch; on PostgreSQL also the table's
+    # size (read once a minute outside tests).
+    assert count <= (5 if connection.vendor == "postgresql" else 4)
 
 
 @pytest.mark.parametrize("resource", list(MAKERS))

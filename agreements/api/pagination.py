@@ -18,11 +18,12 @@ CSV_MAX_ROWS = 10_000
 # Above this many matching rows a list reports PostgreSQL's estimate rather than counting: at a
 # million agreements, counting 10,000 rows of a busy filter took 40-70 ms, far more than the page.
 ESTIMATE_ABOVE = 1_000
-# Where PostgreSQL expects this many times more, its estimate is the count outright. Even the
-# capped count must find ESTIMATE_ABOVE + 1 matches, and for a common word at a million
-# agreements that meant checking some 12,000 rows' text (8 ms, half the request); an estimate
-# twenty times the cap is far enough above it that a misestimate is unlikely to hide a short
-# list. The planner is asked only about a table that holds that many rows at all.
+# Where PostgreSQL expects this many, its estimate is the count outright. Even the capped
+# count must find ESTIMATE_ABOVE + 1 matches, and for a common word at a million agreements
+# that meant checking some 12,000 rows' text (8 ms, half the request). Only an overestimate of
+# twenty times or more reports a list of 1,000 or fewer this way (filters that work against
+# each other can do it; count_estimated says the count is the planner's). The planner is asked
+# only about a table that holds that many rows at all.
 SURELY_ABOVE = 20 * ESTIMATE_ABOVE
 # How long a process trusts its reading of a table's size (it only decides whether to ask).
 TABLE_SIZE_SECONDS = 60.0
@@ -52,7 +53,7 @@ def table_size(queryset: QuerySet) -> float:
 
 def estimated_rows(queryset: QuerySet) -> int | None:
     """PostgreSQL's estimate of how many rows ``queryset`` has; None on other engines."""
-    if connections[queryset.db].vendor != "postgresql":
+    if connections[queryset.db].vendor != "postgresql" or queryset.query.is_empty():
         return None
     plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
     return int(plan[0]["Plan"]["Plan Rows"])
@@ -99,6 +100,8 @@ class EstimatingPaginator(Paginator):
         if not isinstance(rows, QuerySet):
             return len(rows)
         rows = rows.order_by()
+        if rows.query.is_empty():  # known to match nothing (and with no query to explain)
+            return 0
         estimate = estimated_rows(rows) if table_size(rows) >= SURELY_ABOVE else None
         if estimate is not None and estimate >= SURELY_ABOVE:
             self.count_estimated = True
@@ -200,6 +203,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
             self.page = paginator.page(page_number or 1)
         except InvalidPage as error:
             last = paginator.num_pages
+            if paginator.count_estimated:  # the estimate may promise pages that are not there
+                raise NotFound(f"No page {page_number}: the list ends before it.") from error
             raise NotFound(f"No page {page_number}: the last page is {last}.") from error
         return list(self.page)
 

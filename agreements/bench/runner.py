@@ -106,7 +106,7 @@ def _run(requests: list[BenchRequest], repeat: int) -> list[Result]:
 
         # Counted warm: what a process reads once in a while (a table's size) is not the
         # request's own.
-        client.get(request.path)
+        api()
         captured: list[str] = []
         with connection.execute_wrapper(partial(_record, captured)):
             response = client.get(request.path)
