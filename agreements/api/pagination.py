@@ -53,7 +53,7 @@ def table_size(queryset: QuerySet) -> float:
 
 def estimated_rows(queryset: QuerySet) -> int | None:
     """PostgreSQL's estimate of how many rows ``queryset`` has; None on other engines."""
-    if connections[queryset.db].vendor != "postgresql" or queryset.query.is_empty():
+    if connections[queryset.db].vendor != "postgresql":
         return None
     plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
     return int(plan[0]["Plan"]["Plan Rows"])

@@ -5,7 +5,6 @@ machinery one would write by hand: a query for the page with its joined one-to-o
 one query per embedded list, a dict per record. The benchmark compares the API against it.
 """
 
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -249,21 +248,11 @@ def _agreement(row: tuple, sectors: dict, signatories: dict, citations: dict) ->
     }
 
 
-_table_size_read: dict[str, float] = {}
-
-
-def _table_size() -> float:
-    """The agreements table's size as PostgreSQL keeps it, read once a minute, as the API does."""
-    if time.monotonic() - _table_size_read.get("at", -60.0) >= 60.0:
-        size = _rows("SELECT reltuples FROM pg_class WHERE oid = 'agreements_agreement'::regclass")
-        _table_size_read.update(at=time.monotonic(), size=max(float(size[0][0]), 0.0))
-    return _table_size_read["size"]
-
-
 def count(where: str, params: list) -> tuple[int, bool]:
     """Exact up to a threshold, PostgreSQL's estimate above it, and the estimate alone where
     it is far above: what the API reports."""
-    from agreements.api.pagination import ESTIMATE_ABOVE, SURELY_ABOVE
+    from agreements.api.pagination import ESTIMATE_ABOVE, SURELY_ABOVE, table_size
+    from agreements.models import Agreement
 
     base = f"SELECT 1 FROM agreements_agreement a WHERE a.review_state = 'published' {where}"
 
@@ -271,7 +260,10 @@ def count(where: str, params: list) -> tuple[int, bool]:
         return int(_rows(f"EXPLAIN (FORMAT JSON) {base}", params)[0][0][0]["Plan"]["Plan Rows"])
 
     postgresql = connection.vendor == "postgresql"
-    estimate = planned() if postgresql and _table_size() >= SURELY_ABOVE else None
+    # The same once-a-minute reading of the table's size as the API's, so both ask alike.
+    estimate = (
+        planned() if postgresql and table_size(Agreement.objects.all()) >= SURELY_ABOVE else None
+    )
     if estimate is not None and estimate >= SURELY_ABOVE:
         return estimate, True
     capped = _rows(f"SELECT COUNT(*) FROM ({base} LIMIT {ESTIMATE_ABOVE + 1}) counted", params)[0][
