@@ -122,3 +122,20 @@ def test_relation_summaries_have_the_documented_shape(request, reader):
     assert body["recent_events"] and body["reported_totals"] and body["sectors"]
     assert body["reported_totals"][0]["sources"] and body["commissions"]
     assert _shape(body) == expected
+
+
+def test_officials_are_built_in_the_pages_order():
+    first, second = OfficialFactory(name="Zoe"), OfficialFactory(name="Adam")
+    built = projections.OfficialProjection(_request(), True).build([(first.pk,), (second.pk,)])
+    assert [official["id"] for official in built] == [first.pk, second.pk]
+
+
+def test_an_official_gone_or_hidden_since_its_page_was_read_is_left_out():
+    shown = OfficialFactory(review_state=PUBLISHED)
+    hidden = OfficialFactory()
+    gone = OfficialFactory(review_state=PUBLISHED)
+    gone_id = gone.pk
+    gone.delete()
+    page = [(gone_id,), (hidden.pk,), (shown.pk,)]
+    built = projections.OfficialProjection(_request(), False).build(page)
+    assert [official["id"] for official in built] == [shown.pk]

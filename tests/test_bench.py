@@ -78,3 +78,16 @@ def test_the_floor_reads_the_citations_of_the_officials_it_finds(db, client):
     floor_page = json.loads(floor.json_response(floor.officials_body("Haddad")))
     assert len(api["results"][0]["citations"]) == 1
     assert floor_page == api
+
+
+def test_every_round_times_each_request_and_its_floor_in_turn():
+    from agreements.bench.runner import _timings_in_turns
+
+    order = []
+    calls = [
+        (lambda name=name: order.append(f"{name} api"), lambda name=name: order.append(name))
+        for name in ("pair", "detail")
+    ]
+    timings = _timings_in_turns(calls, repeat=2)
+    assert order == ["pair api", "pair", "detail api", "detail"] * 2
+    assert [(len(api), len(floor)) for api, floor in timings] == [(2, 2), (2, 2)]

@@ -44,6 +44,12 @@ def test_values_go_through_the_fields_converters(three):
     assert isinstance(row[3], datetime.datetime) and row[3].tzinfo is not None
 
 
+def test_ids_beyond_32_bits_are_found(three):
+    far = AgreementFactory(pk=2**40)
+    found = AGREEMENTS.rows([three[0].pk, far.pk], using="default")
+    assert [row[0] for row in found] == [three[0].pk, far.pk]
+
+
 def test_unknown_ids_give_nothing(three):
     assert AGREEMENTS.rows([999_999], using="default") == []
 

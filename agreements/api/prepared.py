@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import psycopg
 from django.db import connections
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import Field, ForeignObject, Lookup, QuerySet
@@ -25,7 +26,13 @@ _MARKERS = [[-7_770_777_707 - slot] for slot in range(4)]
 
 
 def _bound(values: list, vendor: str) -> Any:
-    return values if vendor == "postgresql" else json.dumps(values)
+    if vendor != "postgresql":
+        return json.dumps(values)
+    if all(type(value) is int for value in values):
+        # An array literal, typed by the server from the column it is compared with: psycopg
+        # dumps a list of ints element by element in Python (and types it by its largest).
+        return "{" + ",".join(map(str, values)) + "}"
+    return values
 
 
 class _InList(Lookup):
@@ -136,6 +143,14 @@ def rows_together(*calls: tuple, using: str) -> list[list[tuple]]:
     ]
 
 
+# psycopg's own timestamp loader (compiled), which reads a value in the session's time zone.
+# Django sets that zone to the connection's and loads in it too, but in Python: 5 µs a value
+# rather than 0.5, and a page of 50 officials holds 100.
+_TIMESTAMPTZ_LOADER = psycopg.adapters.get_loader(
+    psycopg.adapters.types["timestamptz"].oid, psycopg.pq.Format.TEXT
+)
+
+
 def _cursor(connection: Any) -> Any:
     """On PostgreSQL, a cursor binding parameters on the server, which lets psycopg prepare
     the query (see ``pooled`` in the settings): planning these small queries took as long as
@@ -148,9 +163,12 @@ def _cursor(connection: Any) -> Any:
     raw = connection.connection  # one per thread: the swap is seen by this call alone
     client_side, raw.cursor_factory = raw.cursor_factory, ServerBindingCursor
     try:
-        return connection.cursor()
+        cursor = connection.cursor()
     finally:
         raw.cursor_factory = client_side
+    if connection.timezone is not None:  # naive datetimes (USE_TZ off) need Django's loader
+        cursor.cursor.adapters.register_loader("timestamptz", _TIMESTAMPTZ_LOADER)
+    return cursor
 
 
 def _fetched(connection: Any, sql: str, params: list) -> list[tuple]:

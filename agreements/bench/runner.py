@@ -51,12 +51,17 @@ def _milliseconds(function) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _paired_timings(api, floor, repeat: int) -> tuple[list[float], list[float]]:
-    """The API and its floor timed in turns, so that a change in the machine's load during
-    the run weighs on both alike rather than on whichever ran then."""
-    api(), floor()  # warm
-    pairs = [(_milliseconds(api), _milliseconds(floor)) for _ in range(repeat)]
-    return [pair[0] for pair in pairs], [pair[1] for pair in pairs]
+def _timings_in_turns(calls: list[tuple], repeat: int) -> list[tuple[list[float], list[float]]]:
+    """Each request's API and floor times, taken in turns: every round times each request's
+    API and then its floor, request after request. A slow spell of the machine (this one has
+    them, lasting seconds) then weighs on every request and on API and floor alike, rather
+    than on whichever ran during it."""
+    timings = [([], []) for _ in calls]
+    for _ in range(repeat):
+        for (api, floor), (api_times, floor_times) in zip(calls, timings, strict=True):
+            api_times.append(_milliseconds(api))
+            floor_times.append(_milliseconds(floor))
+    return timings
 
 
 def _database_ms(queries: list[str]) -> float | None:
@@ -97,7 +102,7 @@ def run(requests: list[BenchRequest], repeat: int) -> list[Result]:
 
 def _run(requests: list[BenchRequest], repeat: int) -> list[Result]:
     client = Client()
-    results = []
+    calls, first_responses, captures = [], [], []
     for request in requests:
 
         def api(path: str = request.path) -> None:
@@ -106,11 +111,17 @@ def _run(requests: list[BenchRequest], repeat: int) -> list[Result]:
 
         # Counted warm: what a process reads once in a while (a table's size) is not the
         # request's own.
-        api()
+        api(), request.floor()
         captured: list[str] = []
         with connection.execute_wrapper(partial(_record, captured)):
-            response = client.get(request.path)
-        api_times, floor_times = _paired_timings(api, request.floor, repeat)
+            first_responses.append(client.get(request.path))
+        captures.append(captured)
+        calls.append((api, request.floor))
+    results = []
+    timings = _timings_in_turns(calls, repeat)
+    for request, response, captured, (api_times, floor_times) in zip(
+        requests, first_responses, captures, timings, strict=True
+    ):
         api_p50, floor_p50 = statistics.median(api_times), statistics.median(floor_times)
         results.append(
             Result(
