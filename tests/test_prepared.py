@@ -44,6 +44,12 @@ def test_values_go_through_the_fields_converters(three):
     assert isinstance(row[3], datetime.datetime) and row[3].tzinfo is not None
 
 
+def test_rows_not_converted_are_as_the_database_gives_them(three):
+    raw = PreparedQuery(AGREEMENTS.build, convert=False)
+    (row,) = raw.rows([three[1].pk], using="default")
+    assert type(row[2]) is str and row[2] == "2001"
+
+
 def test_ids_beyond_32_bits_are_found(three):
     far = AgreementFactory(pk=2**40)
     found = AGREEMENTS.rows([three[0].pk, far.pk], using="default")

@@ -74,11 +74,17 @@ class InValueList(_InList):
 
 class PreparedQuery:
     """``build(*lists)`` gives the queryset (``values_list``) for some lists of values (ids,
-    codes); ``rows(*lists, using=...)`` runs it with other lists."""
+    codes); ``rows(*lists, using=...)`` runs it with other lists.
 
-    def __init__(self, build: Callable[..., QuerySet], lists: int = 1) -> None:
+    With ``convert=False`` the rows are as the database gives them, without the fields'
+    converters: for values that go straight into JSON (partial dates are their strings)."""
+
+    def __init__(
+        self, build: Callable[..., QuerySet], lists: int = 1, convert: bool = True
+    ) -> None:
         self.build = build
         self.lists = lists
+        self.convert = convert
         self._compiled: dict[str, tuple[str, list, list, list, Any]] = {}
 
     def rows(self, *lists: Iterable, using: str) -> list[tuple]:
@@ -99,7 +105,7 @@ class PreparedQuery:
 
     def converted(self, rows: list[tuple], using: str) -> list[tuple]:
         _sql, _params, _slots, converters, compiler = self._compile(using)
-        if converters:
+        if converters and self.convert:
             rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return rows
 

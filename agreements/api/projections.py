@@ -104,7 +104,7 @@ def _offices(**where: Any) -> QuerySet:
     )
 
 
-OFFICES = PreparedQuery(lambda ids: _offices(official_id__in_id_list=ids))
+OFFICES = PreparedQuery(lambda ids: _offices(official_id__in_id_list=ids), convert=False)
 # The offices of the agreements' signatories, found by the agreements' ids so that the query
 # need not wait for the signatories' rows (and can go out with them).
 SIGNER_OFFICES = PreparedQuery(
@@ -441,13 +441,14 @@ class OfficialProjection(Projection):
         names: dict[int, list[dict]] = defaultdict(list)
         for official_id, language, text, kind in name_rows:
             names[official_id].append({"language": language, "text": text, "kind": kind})
+        root, sees_drafts = self.root, self.sees_drafts
         offices: dict[int, list[dict]] = defaultdict(list)
         for official_id, pk, role, title, code, started, ended, state in office_rows:
-            if self.visible(state):
+            if sees_drafts or state == PUBLISHED:
                 offices[official_id].append(
                     {
                         "id": pk,
-                        "href": self.href("offices", pk),
+                        "href": f"{root}offices/{pk}/",
                         "role": role,
                         "title": title,
                         "country": code,
@@ -462,7 +463,7 @@ class OfficialProjection(Projection):
         return [
             {
                 "id": pk,
-                "href": self.href("officials", pk),
+                "href": f"{root}officials/{pk}/",
                 "uid": str(uid),
                 "created_at": iso_datetime(created),
                 "updated_at": iso_datetime(updated),
