@@ -773,8 +773,9 @@ def _analyze() -> None:
     # On PostgreSQL also VACUUM, as autovacuum would soon after a bulk load: its visibility map
     # lets index-only scans skip the table, as they do on a settled database. (VACUUM cannot
     # run in a transaction, which is where the tests build their small sets.) Then CHECKPOINT,
-    # so that the timing does not compete with the write-back of the gigabytes just loaded:
-    # requests timed right after a fresh million ran some 5% slower than on the same set later.
+    # so that the timing does not compete with the write-back of the gigabytes just loaded,
+    # the likely reason why requests timed right after building a million ran some 5% slower
+    # than on the same set later.
     settle = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if settle else "ANALYZE")
