@@ -91,3 +91,37 @@ def test_every_round_times_each_request_and_its_floor_in_turn():
     timings = _timings_in_turns(calls, repeat=2)
     assert order == ["pair api", "pair", "detail api", "detail"] * 2
     assert [(len(api), len(floor)) for api, floor in timings] == [(2, 2), (2, 2)]
+
+
+def test_the_http_load_alternates_the_two_apps_turn_by_turn(monkeypatch):
+    from agreements.bench import http as http_bench
+    from agreements.bench.dataset import DataSet
+
+    class Server:
+        def __init__(self, app, workers, **environment):
+            self.port = 8000 if app == http_bench.APPS["api"] else 9000
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+        def worker_pids(self):
+            return []
+
+    order = []
+
+    def load(port, paths, seconds):
+        order.append(("api" if port == 8000 else "floor", seconds))
+        return http_bench.Load([10.0, 30.0], errors=0, seconds=seconds)
+
+    monkeypatch.setattr(http_bench, "GunicornServer", Server)
+    monkeypatch.setattr(http_bench, "_load", load)
+    monkeypatch.setattr(http_bench, "requests", lambda data: [])
+    result = http_bench.run(DataSet(100, [], ("RU", "VE"), "oil", 0.0), 10.0, io.StringIO())
+    turn = 10.0 / http_bench.TURNS
+    warm = [("api", http_bench.WARM_UP_SECONDS), ("floor", http_bench.WARM_UP_SECONDS)]
+    assert order == warm + [("api", turn), ("floor", turn)] * http_bench.TURNS
+    assert result["api"]["requests"] == 2 * http_bench.TURNS
+    assert result["api"]["rps"] == 1.0  # all turns' requests over all turns' time

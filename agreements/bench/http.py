@@ -1,13 +1,14 @@
-"""``bench --http``: the project and the floor app served by gunicorn, the same way, one after
-the other, each driven by a load generator over the mix's paths for a bounded time and number
-of requests. Reports requests per second, p50 and p99 latency, errors, and the workers' memory
-through the run."""
+"""``bench --http``: the project and the floor app served by gunicorn, the same way, side by
+side, each driven by a load generator over the mix's paths for a bounded time and number of
+requests, in turns. Reports requests per second, p50 and p99 latency, errors, and the workers'
+memory through the run."""
 
 import http.client
 import os
 import statistics
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,23 +19,63 @@ from agreements.serving import GunicornServer
 CONCURRENCY = 8
 MAX_REQUESTS = 200_000
 WARM_UP_SECONDS = 2.0
+# Each app's time is given in this many turns, the two apps alternating: run one after the
+# other, a slow spell of this machine (they last seconds) fell on one app's 10 s alone and
+# made the ratio of their throughputs 0.51 in one run and 0.73 in the next.
+TURNS = 5
+PER_TURN = MAX_REQUESTS // TURNS
+APPS = {"api": "tracker.wsgi:application", "floor": "agreements.bench.floor_wsgi:application"}
+
+
+@dataclass
+class Load:
+    """What the clients saw in some time of load: each request's latency, the failures."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: "Load") -> None:
+        self.latencies += other.latencies
+        self.errors += other.errors
+        self.seconds += other.seconds
+
+    def summary(self) -> dict:
+        ordered = sorted(self.latencies) or [0.0]
+        return {
+            "requests": len(self.latencies),
+            "errors": self.errors,
+            "rps": round(len(self.latencies) / self.seconds, 1) if self.seconds else 0.0,
+            "p50_ms": round(statistics.median(ordered), 2),
+            "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))], 2),
+        }
 
 
 def run(data: DataSet, seconds: float, stdout: TextIO) -> dict:
     paths = [request.path for request in requests(data)]
     workers = os.cpu_count() or 2
-    results = {}
-    for name, app in (
-        ("api", "tracker.wsgi:application"),
-        ("floor", "agreements.bench.floor_wsgi:application"),
+    stdout.write(
+        f"Serving the api and the floor with gunicorn ({workers} workers each), "
+        f"{seconds:.0f} s each in {TURNS} turns…"
+    )
+    environment = {"BENCH_AGREEMENTS": str(data.agreements)}
+    with (
+        GunicornServer(APPS["api"], workers, **environment) as api,
+        GunicornServer(APPS["floor"], workers, **environment) as floor,
     ):
-        stdout.write(f"Serving the {name} with gunicorn ({workers} workers) for {seconds:.0f} s…")
-        with GunicornServer(app, workers, BENCH_AGREEMENTS=str(data.agreements)) as server:
+        servers = {"api": api, "floor": floor}
+        for server in servers.values():
             _load(server.port, paths, WARM_UP_SECONDS)
-            memory = _MemorySampler(server.worker_pids())
-            with memory:
-                results[name] = _load(server.port, paths, seconds)
-            results[name]["worker_rss_mb"] = memory.summary()
+        loads = {name: Load() for name in servers}
+        memory = {name: _MemorySampler(server.worker_pids()) for name, server in servers.items()}
+        with memory["api"], memory["floor"]:
+            for _ in range(TURNS):
+                for name, server in servers.items():
+                    loads[name].add(_load(server.port, paths, seconds / TURNS))
+    results: dict[str, Any] = {
+        name: load.summary() | {"worker_rss_mb": memory[name].summary()}
+        for name, load in loads.items()
+    }
     results["workers"] = workers
     results["concurrency"] = CONCURRENCY
     results["seconds"] = seconds
@@ -42,20 +83,18 @@ def run(data: DataSet, seconds: float, stdout: TextIO) -> dict:
     return results
 
 
-def _load(port: int, paths: list[str], seconds: float) -> dict:
+def _load(port: int, paths: list[str], seconds: float) -> Load:
     """CONCURRENCY clients with keep-alive connections, each cycling through the paths."""
-    latencies: list[float] = []
-    errors = 0
+    load = Load()
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
     def client(offset: int) -> None:
-        nonlocal errors
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         done: list[float] = []
         failed = 0
         index = offset
-        while time.monotonic() < deadline and len(latencies) + len(done) < MAX_REQUESTS:
+        while time.monotonic() < deadline and len(load.latencies) + len(done) < PER_TURN:
             path = paths[index % len(paths)]
             index += 1
             started = time.perf_counter()
@@ -72,8 +111,8 @@ def _load(port: int, paths: list[str], seconds: float) -> dict:
             done.append((time.perf_counter() - started) * 1000)
             failed += not ok
         with lock:
-            latencies.extend(done)
-            errors += failed
+            load.latencies.extend(done)
+            load.errors += failed
 
     started = time.monotonic()
     threads = [threading.Thread(target=client, args=(i,)) for i in range(CONCURRENCY)]
@@ -81,15 +120,8 @@ def _load(port: int, paths: list[str], seconds: float) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.monotonic() - started
-    ordered = sorted(latencies) or [0.0]
-    return {
-        "requests": len(latencies),
-        "errors": errors,
-        "rps": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(statistics.median(ordered), 2),
-        "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))], 2),
-    }
+    load.seconds = time.monotonic() - started
+    return load
 
 
 class _MemorySampler:
