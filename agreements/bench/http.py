@@ -20,8 +20,8 @@ CONCURRENCY = 8
 MAX_REQUESTS = 200_000
 WARM_UP_SECONDS = 2.0
 # Each app's time is given in this many turns, the two apps alternating: run one after the
-# other, a slow spell of this machine (they last seconds) fell on one app's 10 s alone and
-# made the ratio of their throughputs 0.51 in one run and 0.73 in the next.
+# other, a slow spell of this machine fell on one app's 10 s alone, and the ratio of their
+# throughputs came out at 0.51 in one run where the others gave 0.62 to 0.87.
 TURNS = 5
 PER_TURN = MAX_REQUESTS // TURNS
 APPS = {"api": "tracker.wsgi:application", "floor": "agreements.bench.floor_wsgi:application"}

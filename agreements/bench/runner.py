@@ -54,8 +54,8 @@ def _milliseconds(function) -> float:
 def _timings_in_turns(calls: list[tuple], repeat: int) -> list[tuple[list[float], list[float]]]:
     """Each request's API and floor times, taken in turns: every round times each request's
     API and then its floor, request after request. A slow spell of the machine (this one has
-    them, lasting seconds) then weighs on every request and on API and floor alike, rather
-    than on whichever ran during it."""
+    them, lasting seconds to minutes) then weighs on every request and on API and floor alike,
+    rather than on whichever ran during it."""
     timings = [([], []) for _ in calls]
     for _ in range(repeat):
         for (api, floor), (api_times, floor_times) in zip(calls, timings, strict=True):
