@@ -34,6 +34,27 @@ class AgreementsConfig(AppConfig):
         self._announce_changes(services.data_changed)
         post_migrate.connect(services.data_version_after_migrate, sender=self)
         self._keep_statistics(services)
+        self._keep_official_records(services)
+
+    def _keep_official_records(self, services: Any) -> None:
+        """Every write to what an official's stored public record shows rebuilds the record
+        (agreements/api/records.py)."""
+        from agreements.models import Citation, Country, OfficeHeld, Official, OfficialName, Source
+
+        post_save.connect(services.official_saved, sender=Official, dispatch_uid="record-official")
+        for model in (OfficialName, OfficeHeld, Citation):
+            name = model._meta.model_name
+            pre_save.connect(
+                services.remember_official, sender=model, dispatch_uid=f"record-before-{name}"
+            )
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    services.official_part_changed,
+                    sender=model,
+                    dispatch_uid=f"record-{signal}-{name}",
+                )
+        post_save.connect(services.source_changed, sender=Source, dispatch_uid="record-source")
+        post_save.connect(services.country_changed, sender=Country, dispatch_uid="record-country")
 
     def _keep_statistics(self, services: Any) -> None:
         """Every write to a pair's records recomputes the pair's statistics (statistics.py)."""
@@ -57,8 +78,8 @@ class AgreementsConfig(AppConfig):
         """Every write to the app's data moves the data version (models/versions.py)."""
         for model in self.get_models():
             name = model._meta.model_name
-            if name.startswith("historical"):
-                continue
+            if name.startswith("historical") or name == "officialrecord":
+                continue  # histories and read models change with the records they follow
             for signal in (post_save, post_delete):
                 signal.connect(receiver, sender=model, dispatch_uid=f"version-{signal}-{name}")
             for field in model._meta.many_to_many:

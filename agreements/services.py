@@ -1,21 +1,26 @@
 """Small service functions: the rules that span models or need a user."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps as global_apps
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from agreements import statistics
+from agreements.api.records import refresh_official_records
 from agreements.models import (
     Agreement,
     Bilateral,
     Citation,
+    OfficeHeld,
     Official,
+    OfficialName,
     ReviewState,
+    Source,
     bump_data_version,
 )
 from agreements.models.agreements import refresh_search_text
@@ -48,6 +53,12 @@ def data_version_after_migrate(app_config: Any, using: str = "default", **kwargs
     # A migration may change data (reference data, backfills), and flush empties the tables:
     # readers must not keep old copies, and the derived statistics are recomputed from scratch.
     statistics.refresh_pairs(None, using)
+    try:
+        kwargs.get("apps", global_apps).get_model("agreements", "OfficialRecord")
+    except LookupError:
+        pass  # migrated back to before the officials' records were stored
+    else:
+        refresh_official_records(None, using)
     bump_data_version(using)
 
 
@@ -110,6 +121,8 @@ def set_review_state(
             default_change_reason=f"Marked {ReviewState(state).label.lower()}",
         )
         bump_data_version(queryset.db)  # bulk updates send no post_save
+        pks = [record.pk for record in changed]
+        refresh_official_records(officials_shown_by(model, pks, queryset.db), queryset.db)
         if issubclass(model, Bilateral):
             statistics.refresh_pairs((record.party_a_id, record.party_b_id) for record in changed)
         if model._meta.model_name == "source":
@@ -129,3 +142,52 @@ def official_names_changed(sender: type, instance: Any, using: str, **kwargs: An
     official = officials.only("search_name").first()
     if official is not None:
         officials.update(search_names=official.joined_search_names(using))
+
+
+def official_saved(sender: type, instance: Official, using: str, **kwargs: Any) -> None:
+    refresh_official_records([instance.pk], using)
+
+
+def remember_official(sender: type, instance: Any, using: str, **kwargs: Any) -> None:
+    """Before a name, office or citation is saved: the official it belonged to, whose stored
+    record must lose it if it moves to another."""
+    if instance.pk is not None:
+        previous = sender.objects.using(using).filter(pk=instance.pk)
+        instance.previous_official_id = previous.values_list("official_id", flat=True).first()
+
+
+def official_part_changed(sender: type, instance: Any, using: str, **kwargs: Any) -> None:
+    """A name, office or citation was saved or deleted: its official's stored record shows it."""
+    origin = kwargs.get("origin")
+    if isinstance(origin, Official) or getattr(origin, "model", None) is Official:
+        return  # deleted with its official
+    previous = getattr(instance, "previous_official_id", None)
+    refresh_official_records({instance.official_id, previous}, using)
+
+
+def source_changed(sender: type, instance: Any, using: str, **kwargs: Any) -> None:
+    cited = Citation.objects.using(using).filter(source_id=instance.pk)
+    refresh_official_records(cited.values_list("official_id", flat=True), using)
+
+
+def country_changed(sender: type, instance: Any, using: str, **kwargs: Any) -> None:
+    """Officials show their country's name, and their offices its code."""
+    of_country = Official.objects.using(using).filter(
+        Q(country_id=instance.pk) | Q(offices__country_id=instance.pk)
+    )
+    refresh_official_records(of_country.values_list("pk", flat=True).distinct(), using)
+
+
+def officials_shown_by(model: type, pks: list[int], using: str) -> Iterable[int | None]:
+    """The ids of the officials whose stored records show the records ``pks`` of ``model``."""
+    if model is Official:
+        return pks
+    if model is Source:
+        return (
+            Citation.objects.using(using)
+            .filter(source_id__in=pks)
+            .values_list("official_id", flat=True)
+        )
+    if model in (OfficeHeld, Citation, OfficialName):
+        return model.objects.using(using).filter(pk__in=pks).values_list("official_id", flat=True)
+    return []

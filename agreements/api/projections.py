@@ -16,6 +16,7 @@ from rest_framework.request import Request
 
 from agreements import models
 from agreements.api.prepared import PreparedQuery, rows_together
+from agreements.api.records import stored_page
 from agreements.partial_dates import PartialDate
 
 PUBLISHED = models.ReviewState.PUBLISHED
@@ -164,10 +165,12 @@ class Projection:
             for sees_drafts in (False, True)
         }
 
-    def __init__(self, request: Request | None, sees_drafts: bool) -> None:
+    def __init__(self, request: Request | None, sees_drafts: bool, root: str | None = None) -> None:
         self.sees_drafts = sees_drafts
+        self.request = request
         self.using = router.db_for_read(models.Agreement)
-        root = request.build_absolute_uri("/api/v1/") if request is not None else "/api/v1/"
+        if root is None:
+            root = request.build_absolute_uri("/api/v1/") if request is not None else "/api/v1/"
         self.root = root
 
     def href(self, resource: str, key: Any) -> str:
@@ -176,6 +179,10 @@ class Projection:
     def columns(self, queryset: QuerySet) -> QuerySet:
         """The page query: one row per record with what it embeds one-to-one."""
         return queryset.values_list(*self.record_columns)
+
+    def page(self, rows: Iterable[tuple]) -> list:
+        """A list page's records, from the rows of the page query."""
+        return self.build(rows)
 
     def record(self, pk: int) -> dict | None:
         """One record as the reader may see it (None if none), by a query compiled once."""
@@ -428,6 +435,21 @@ class OfficialProjection(Projection):
     def record(self, pk: int) -> dict | None:
         built = self.build([(pk,)]) if pk <= MAX_ID else []
         return built[0] if built else None
+
+    def page(self, rows: Iterable[tuple]) -> list:
+        """The public reads the stored records (``records.py``) as JSON; curators, other
+        formats (CSV flattens dicts) and any official whose record is not stored yet get
+        them built."""
+        ids = [row[0] for row in rows]
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if self.sees_drafts or getattr(renderer, "format", None) != "json":
+            return self.build([(pk,) for pk in ids])
+        stored: dict[int, Any] = stored_page(ids, self.root, self.using)
+        missing = [(pk,) for pk in ids if pk not in stored]
+        if missing:
+            stored.update((record["id"], record) for record in self.build(missing))
+        # In the page's order; a record deleted (or hidden) since the page was read is gone.
+        return [stored[pk] for pk in ids if pk in stored]
 
     def build(self, rows: Iterable[tuple]) -> list[dict]:
         ids = [row[0] for row in rows]

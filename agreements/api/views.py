@@ -137,7 +137,7 @@ class ProjectedReadsMixin:
             counts_with_page=self.page_reads_every_match(),
         )
         page = self.paginate_queryset(rows)
-        data = projection.build(rows if page is None else page)
+        data = projection.page(rows if page is None else page)
         return Response(data) if page is None else self.get_paginated_response(data)
 
     def page_reads_every_match(self) -> bool:

@@ -19,6 +19,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from agreements import statistics
+from agreements.api.records import refresh_official_records
 from agreements.extraction.gazetteer import builtin_places
 from agreements.models import Agreement, Country, Official, Sector, Source
 from agreements.text import content_hash, fold, search_words
@@ -36,6 +37,7 @@ TABLES = [  # children first, for emptying
     "agreements_signingevent",
     "agreements_officeheld",
     "agreements_officialname",
+    "agreements_officialrecord",
     "agreements_official",
     "agreements_source_countries_mentioned",
     "agreements_source",
@@ -741,6 +743,7 @@ def build(n: int, progress: Callable[[str, int], None] = lambda *_: None, seed: 
             review_state="draft",
         )
         statistics.refresh_pairs(None)  # COPY sends no signals
+        progress("agreements_officialrecord", refresh_official_records(None))
     _analyze()
     busiest = busy[0]
     sector_counts = defaultdict(int)

@@ -10,7 +10,7 @@ from agreements.models.agreements import (
 from agreements.models.base import Bilateral, Curated, Language, ReviewState
 from agreements.models.fields import PartialDateField
 from agreements.models.geography import Country, CountryAlias, Place, PlaceName
-from agreements.models.people import OfficeHeld, Official, OfficialName
+from agreements.models.people import OfficeHeld, Official, OfficialName, OfficialRecord
 from agreements.models.sources import CITED_FIELDS, Citation, Source, citation_field_for
 from agreements.models.versions import bump_data_version, current_data_version
 
@@ -28,6 +28,7 @@ __all__ = [
     "OfficeHeld",
     "Official",
     "OfficialName",
+    "OfficialRecord",
     "PartialDateField",
     "Place",
     "PlaceName",

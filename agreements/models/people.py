@@ -123,6 +123,20 @@ class Official(Curated):
         return None
 
 
+class OfficialRecord(models.Model):
+    """An official as the public list shows it, as JSON: a read model (agreements/api/records.py)
+    that the signals in services.py rebuild on every write that shows in it. A table of its
+    own, so that the officials' rows, which a name search reads by the hundred, stay narrow."""
+
+    official = models.OneToOneField(
+        Official, primary_key=True, on_delete=models.CASCADE, related_name="public_record"
+    )
+    record = models.TextField()
+
+    def __str__(self) -> str:
+        return f"Public record of official {self.official_id}"
+
+
 class OfficialNameQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug: str, language: str, text: str) -> "OfficialName":
         return self.get(official__slug=slug, language=language, text=text)

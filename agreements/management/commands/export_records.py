@@ -15,11 +15,15 @@ def history_models() -> list[str]:
     ]
 
 
+# Read models, rebuilt from the records on loading; theirs name this database's ids.
+DERIVED = ["agreements.OfficialRecord"]
+
+
 class Command(BaseCommand):
     help = (
-        "Dump the agreements app with natural keys (no integer ids), without the history tables, "
-        "whose rows refer to ids of this database. For a full backup with history use "
-        "`dumpdata auth.user agreements --natural-foreign` or pg_dump."
+        "Dump the agreements app with natural keys (no integer ids), without the history tables "
+        "and the stored public records, whose rows refer to ids of this database. For a full "
+        "backup with history use `dumpdata auth.user agreements --natural-foreign` or pg_dump."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,7 +36,7 @@ class Command(BaseCommand):
             "agreements",
             natural_foreign=True,
             natural_primary=True,
-            exclude=history_models(),
+            exclude=[*history_models(), *DERIVED],
             output=output,
             indent=indent,
             stdout=self.stdout,
