@@ -54,6 +54,16 @@ def test_the_floor_answers_the_same_pages_as_the_api(results):
     assert [r["name"] for r in results["requests"] if not r["same_as_floor"]] == []
 
 
+def test_the_data_set_stores_every_published_officials_public_record(results):
+    from agreements.models import Official, OfficialRecord
+
+    published = Official.objects.published()
+    assert published.count() == 50
+    assert set(OfficialRecord.objects.values_list("official", flat=True)) == set(
+        published.values_list("pk", flat=True)
+    )
+
+
 def test_the_database_time_is_measured_on_postgresql_only(results):
     measured = [request["db_ms"] is not None for request in results["requests"]]
     assert all(measured) if connection.vendor == "postgresql" else not any(measured)

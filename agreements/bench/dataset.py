@@ -766,6 +766,8 @@ def _reset_sequences() -> None:
         return
     with connection.cursor() as cursor:
         for table in TABLES:
+            if table == "agreements_officialrecord":
+                continue  # keyed by its official: no sequence of its own
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
