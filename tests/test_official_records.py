@@ -1,6 +1,8 @@
 """Officials' stored public records (agreements/api/records.py): read by the public list, and
 current after every kind of write that shows in them."""
 
+import threading
+
 import orjson
 import pytest
 
@@ -299,3 +301,51 @@ def test_the_natural_key_export_leaves_the_stored_records_out(official):
     call_command("export_records", stdout=out)
     exported = {row["model"] for row in orjson.loads(out.getvalue())}
     assert "agreements.official" in exported and "agreements.officialrecord" not in exported
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_one_official_leave_its_record_with_both_changes():
+    """The second writer's rebuild waits for the first writer's commit and reads its change,
+    rather than overwriting the record with one built from a snapshot without it."""
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer at a time: there is no such race there")
+    official = OfficialFactory(review_state=PUBLISHED)
+    office = OfficeHeldFactory(official=official, review_state=PUBLISHED, title="Minister")
+    rebuilt, release, errors = threading.Event(), threading.Event(), []
+
+    def first_writer():
+        try:
+            with transaction.atomic():
+                office.title = "Foreign Minister"
+                office.save()
+                rebuilt.set()
+                release.wait(10)
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def second_writer():
+        try:
+            models.OfficialName.objects.create(official=official, language="ar", text="وزير")
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=first_writer)
+    first.start()
+    assert rebuilt.wait(10)
+    second = threading.Thread(target=second_writer)
+    second.start()
+    second.join(0.5)  # waits for the first writer's lock
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert not errors
+    record = stored(official)
+    assert [office["title"] for office in record["offices"]] == ["Foreign Minister"]
+    assert [name["text"] for name in record["names"]] == ["وزير"]
+    assert_current(official)

@@ -48,7 +48,11 @@ def public_records(ids: list[int], using: str) -> dict[int, dict]:
 def refresh_official_records(ids: Iterable[int | None] | None, using: str | None = None) -> int:
     """Rebuild the stored records of the officials ``ids`` (all of them with None), in the
     caller's transaction; an official the public cannot see gets none. Returns how many
-    records were built."""
+    records were built.
+
+    Two writers cannot build one record from two snapshots: every write moves the data
+    version first (its receiver is connected before these), and that row's lock holds a
+    second writer until the first commits, so its rebuild reads the first one's changes."""
     using = using or router.db_for_write(models.Official)
     stored = models.OfficialRecord.objects.using(using)
     if ids is None:
