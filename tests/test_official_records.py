@@ -5,6 +5,7 @@ import threading
 
 import orjson
 import pytest
+from django.db import connection
 
 from agreements import models, services
 from agreements.api import projections
@@ -303,14 +304,17 @@ def test_the_natural_key_export_leaves_the_stored_records_out(official):
     assert "agreements.official" in exported and "agreements.officialrecord" not in exported
 
 
+# Skipped before the database is set up: a transactional test's flush re-creates the
+# curators group, which a later test restoring the serialized database would then insert again.
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite lets one writer at a time: no such race"
+)
 @pytest.mark.django_db(transaction=True)
 def test_two_writers_of_one_official_leave_its_record_with_both_changes():
     """The second writer's rebuild waits for the first writer's commit and reads its change,
     rather than overwriting the record with one built from a snapshot without it."""
-    from django.db import connection, connections, transaction
+    from django.db import connections, transaction
 
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite lets one writer at a time: there is no such race there")
     official = OfficialFactory(review_state=PUBLISHED)
     office = OfficeHeldFactory(official=official, review_state=PUBLISHED, title="Minister")
     rebuilt, release, errors = threading.Event(), threading.Event(), []
