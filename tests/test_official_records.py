@@ -304,12 +304,13 @@ def test_the_natural_key_export_leaves_the_stored_records_out(official):
     assert "agreements.official" in exported and "agreements.officialrecord" not in exported
 
 
-# Skipped before the database is set up: a transactional test's flush re-creates the
-# curators group, which a later test restoring the serialized database would then insert again.
+# Skipped before the database is set up, and restored after it (serialized_rollback) as the
+# other transactional tests are: a plain flush leaves the curators group that post_migrate
+# re-creates, which a later test restoring the serialized database then inserts again.
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite lets one writer at a time: no such race"
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_writers_of_one_official_leave_its_record_with_both_changes():
     """The second writer's rebuild waits for the first writer's commit and reads its change,
     rather than overwriting the record with one built from a snapshot without it."""
