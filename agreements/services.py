@@ -18,7 +18,6 @@ from agreements.models import (
     Citation,
     OfficeHeld,
     Official,
-    OfficialName,
     ReviewState,
     Source,
     bump_data_version,
@@ -166,8 +165,7 @@ def official_part_changed(sender: type, instance: Any, using: str, **kwargs: Any
 
 
 def source_changed(sender: type, instance: Any, using: str, **kwargs: Any) -> None:
-    cited = Citation.objects.using(using).filter(source_id=instance.pk)
-    refresh_official_records(cited.values_list("official_id", flat=True), using)
+    refresh_official_records(officials_shown_by(Source, [instance.pk], using), using)
 
 
 def country_changed(sender: type, instance: Any, using: str, **kwargs: Any) -> None:
@@ -188,6 +186,6 @@ def officials_shown_by(model: type, pks: list[int], using: str) -> Iterable[int 
             .filter(source_id__in=pks)
             .values_list("official_id", flat=True)
         )
-    if model in (OfficeHeld, Citation, OfficialName):
+    if model is OfficeHeld:  # the one part with a review state of its own
         return model.objects.using(using).filter(pk__in=pks).values_list("official_id", flat=True)
     return []
