@@ -3,8 +3,14 @@ every request of the mix with the very page the API gives (else the ratios would
 
 import io
 import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -90,17 +96,20 @@ def test_the_floor_reads_the_citations_of_the_officials_it_finds(db, client):
     assert floor_page == api
 
 
-def test_every_round_times_each_request_and_its_floor_in_turn():
+def test_every_round_times_each_request_and_its_floor_in_turn_reversed_every_other_round():
     from agreements.bench.runner import _timings_in_turns
 
     order = []
-    calls = [
-        (lambda name=name: order.append(f"{name} api"), lambda name=name: order.append(name))
-        for name in ("pair", "detail")
-    ]
-    timings = _timings_in_turns(calls, repeat=2)
-    assert order == ["pair api", "pair", "detail api", "detail"] * 2
-    assert [(len(api), len(floor)) for api, floor in timings] == [(2, 2), (2, 2)]
+
+    def timer(label):
+        return lambda: order.append(label) or 1.0
+
+    timers = [(timer(f"{name} api"), timer(name)) for name in ("pair", "detail")]
+    timings = _timings_in_turns(timers, repeat=2)
+    first_round = ["pair api", "pair", "detail api", "detail"]
+    second_round = ["pair", "pair api", "detail", "detail api"]
+    assert order == first_round + second_round
+    assert timings == [([1.0, 1.0], [1.0, 1.0])] * 2
 
 
 def test_the_http_load_alternates_the_two_apps_turn_by_turn(monkeypatch):
@@ -135,3 +144,80 @@ def test_the_http_load_alternates_the_two_apps_turn_by_turn(monkeypatch):
     assert order == warm + [("api", turn), ("floor", turn)] * http_bench.TURNS
     assert result["api"]["requests"] == 2 * http_bench.TURNS
     assert result["api"]["rps"] == 1.0  # all turns' requests over all turns' time
+
+
+@pytest.fixture(scope="session")
+def baseline_database(tmp_path_factory):
+    """An SQLite file holding a 100-agreement data set, built by the project's own commands."""
+    path = tmp_path_factory.mktemp("baseline") / "baseline.sqlite3"
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
+    for arguments in (
+        ["migrate", "-v", "0"],
+        ["bench", "--agreements", "100", "--repeat", "1", "--out", str(path.parent)],
+    ):
+        subprocess.run(
+            [sys.executable, "manage.py", *arguments],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            check=True,
+            capture_output=True,
+        )
+    return path
+
+
+def _bench_with_baseline(url, out, agreements=300):
+    stdout = io.StringIO()
+    call_command(
+        "bench",
+        "--agreements",
+        str(agreements),
+        "--repeat",
+        "3",
+        "--out",
+        str(out),
+        "--baseline",
+        url,
+        stdout=stdout,
+    )
+    return stdout.getvalue(), json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+def test_a_baseline_is_timed_in_the_same_run(db, tmp_path, baseline_database):
+    printed, results = _bench_with_baseline(f"sqlite:///{baseline_database}", tmp_path)
+    assert results["baseline"] == {"agreements": 100}
+    assert {r["name"] for r in results["requests"] if r["baseline_api_p50_ms"] > 0} == MIX
+    assert all(
+        r["scaling"] == pytest.approx(r["api_p50_ms"] / r["baseline_api_p50_ms"], abs=0.01)
+        for r in results["requests"]
+    )
+    assert "÷ base" in printed
+
+
+def test_without_a_baseline_no_scaling_is_reported(results):
+    assert results["baseline"] is None
+    assert {(r["baseline_api_p50_ms"], r["scaling"]) for r in results["requests"]} == {(None, None)}
+
+
+def test_a_baseline_must_be_smaller_than_the_measured_data_set(db, tmp_path, baseline_database):
+    with pytest.raises(CommandError, match="100 agreements; a baseline must be smaller"):
+        _bench_with_baseline(f"sqlite:///{baseline_database}", tmp_path, agreements=100)
+
+
+def test_a_baseline_database_without_tables_is_refused(db, tmp_path):
+    empty = tmp_path / "empty.sqlite3"
+    with pytest.raises(CommandError, match="--baseline: no benchmark data set can be read"):
+        _bench_with_baseline(f"sqlite:///{empty}", tmp_path)
+
+
+def test_a_baseline_database_without_a_data_set_is_refused(db, tmp_path, baseline_database):
+    unmarked = tmp_path / "unmarked.sqlite3"
+    shutil.copy(baseline_database, unmarked)
+    with sqlite3.connect(unmarked) as copy:
+        copy.execute("UPDATE agreements_source SET title = 'Not a benchmark'")
+    with pytest.raises(CommandError, match="--baseline: that database holds no benchmark"):
+        _bench_with_baseline(f"sqlite:///{unmarked}", tmp_path)
+
+
+def test_a_baseline_the_project_cannot_open_is_refused_with_the_reason(db, tmp_path):
+    with pytest.raises(CommandError, match=r"--baseline: .*ImproperlyConfigured: .*mysqlclient"):
+        _bench_with_baseline("mysql://nobody@127.0.0.1/nothing", tmp_path)

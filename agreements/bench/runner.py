@@ -4,9 +4,12 @@ the database's own time for the API's queries (EXPLAIN ANALYZE on PostgreSQL).""
 import json
 import statistics
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 from django.conf import settings
@@ -15,6 +18,9 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from agreements.bench.mix import BenchRequest
+
+if TYPE_CHECKING:
+    from agreements.bench.baseline import Baseline
 
 
 @dataclass
@@ -30,6 +36,9 @@ class Result:
     scales: bool
     status: int
     same_as_floor: bool
+    # With a baseline data set timed in the same rounds: its API p50, and p50 here ÷ there.
+    baseline_api_p50_ms: float | None = None
+    scaling: float | None = None
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -45,22 +54,26 @@ def _same_body(api: bytes, floor: bytes) -> bool:
         return api == floor
 
 
-def _milliseconds(function) -> float:
+def milliseconds(function) -> float:
     started = time.perf_counter()
     function()
     return (time.perf_counter() - started) * 1000
 
 
-def _timings_in_turns(calls: list[tuple], repeat: int) -> list[tuple[list[float], list[float]]]:
-    """Each request's API and floor times, taken in turns: every round times each request's
-    API and then its floor, request after request. A slow spell of the machine (this one has
-    them, lasting seconds to minutes) then weighs on every request and on API and floor alike,
-    rather than on whichever ran during it."""
-    timings = [([], []) for _ in calls]
-    for _ in range(repeat):
-        for (api, floor), (api_times, floor_times) in zip(calls, timings, strict=True):
-            api_times.append(_milliseconds(api))
-            floor_times.append(_milliseconds(floor))
+def _timings_in_turns(
+    timers: list[tuple[Callable[[], float], ...]], repeat: int
+) -> list[tuple[list[float], ...]]:
+    """Each request's times, taken in turns: every round takes each request's timers (the API,
+    its floor, the baseline's API) one after the other, request after request, in reverse
+    order every other round. A slow spell of the machine (this one has them, lasting seconds
+    to minutes) then weighs on every request and on each of its timers alike, rather than on
+    whichever ran during it."""
+    timings = [tuple([] for _ in request_timers) for request_timers in timers]
+    for round_number in range(repeat):
+        for request_timers, request_timings in zip(timers, timings, strict=True):
+            turns = list(zip(request_timers, request_timings, strict=True))
+            for timer, times in turns if round_number % 2 == 0 else reversed(turns):
+                times.append(timer())
     return timings
 
 
@@ -89,26 +102,42 @@ def _record(captured: list[str], execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
-def run(requests: list[BenchRequest], repeat: int) -> list[Result]:
-    # One client sends thousands of requests: the rate limits are off, as under gunicorn.
+@contextmanager
+def benchmark_settings() -> Iterator[None]:
+    """One client sends thousands of requests: the rate limits are off, as under gunicorn."""
     with override_settings(
         ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
         DEBUG=False,
         TRACKER_ANON_RATE=None,
         TRACKER_USER_RATE=None,
     ):
-        return _run(requests, repeat)
+        yield
 
 
-def _run(requests: list[BenchRequest], repeat: int) -> list[Result]:
+def api_call(client: Client, path: str) -> Callable[[], None]:
+    """A call of ``path`` through ``client`` that fails loudly on anything but a 200."""
+
+    def call() -> None:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code, response.content[:300])
+
+    return call
+
+
+def run(
+    requests: list[BenchRequest], repeat: int, baseline: "Baseline | None" = None
+) -> list[Result]:
+    """Times the mix; with ``baseline``, each request's API on the baseline's data set too,
+    in the same rounds."""
+    with benchmark_settings():
+        return _run(requests, repeat, baseline)
+
+
+def _run(requests: list[BenchRequest], repeat: int, baseline: "Baseline | None") -> list[Result]:
     client = Client()
-    calls, first_responses, captures = [], [], []
-    for request in requests:
-
-        def api(path: str = request.path) -> None:
-            response = client.get(path)
-            assert response.status_code == 200, (path, response.status_code, response.content[:300])
-
+    timers, first_responses, captures = [], [], []
+    for index, request in enumerate(requests):
+        api = api_call(client, request.path)
         # Counted warm: what a process reads once in a while (a table's size) is not the
         # request's own.
         api(), request.floor()
@@ -116,13 +145,17 @@ def _run(requests: list[BenchRequest], repeat: int) -> list[Result]:
         with connection.execute_wrapper(partial(_record, captured)):
             first_responses.append(client.get(request.path))
         captures.append(captured)
-        calls.append((api, request.floor))
+        request_timers = [partial(milliseconds, api), partial(milliseconds, request.floor)]
+        if baseline is not None:
+            request_timers.append(partial(baseline.time, index))
+        timers.append(tuple(request_timers))
     results = []
-    timings = _timings_in_turns(calls, repeat)
-    for request, response, captured, (api_times, floor_times) in zip(
+    timings = _timings_in_turns(timers, repeat)
+    for request, response, captured, (api_times, floor_times, *baseline_times) in zip(
         requests, first_responses, captures, timings, strict=True
     ):
         api_p50, floor_p50 = statistics.median(api_times), statistics.median(floor_times)
+        baseline_p50 = statistics.median(baseline_times[0]) if baseline_times else None
         results.append(
             Result(
                 name=request.name,
@@ -136,13 +169,20 @@ def _run(requests: list[BenchRequest], repeat: int) -> list[Result]:
                 scales=request.scales,
                 status=response.status_code,
                 same_as_floor=_same_body(response.content, request.floor()),
+                baseline_api_p50_ms=None if baseline_p50 is None else round(baseline_p50, 3),
+                scaling=round(api_p50 / baseline_p50, 2) if baseline_p50 else None,
             )
         )
     return results
 
 
 def write(
-    out: Path, database: str, agreements: int, results: list[Result], http: dict | None
+    out: Path,
+    database: str,
+    agreements: int,
+    results: list[Result],
+    http: dict | None,
+    baseline_agreements: int | None = None,
 ) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     body = {
@@ -153,6 +193,7 @@ def write(
             for result in results
         ],
         "http": http,
+        "baseline": None if baseline_agreements is None else {"agreements": baseline_agreements},
     }
     (out / "results.json").write_text(
         json.dumps(body, indent=2, ensure_ascii=False), encoding="utf-8"

@@ -1,6 +1,7 @@
 """Benchmark the API against its floor on a synthetic data set of N agreements."""
 
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from agreements.bench import dataset, mix, runner
 from agreements.bench import http as http_bench
+from agreements.bench.baseline import Baseline, BaselineError
 
 
 class Command(BaseCommand):
@@ -26,6 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, default=Path("bench-results"))
         parser.add_argument("--repeat", type=int, default=30)
         parser.add_argument("--http-seconds", type=float, default=10.0)
+        parser.add_argument(
+            "--baseline",
+            metavar="DATABASE_URL",
+            help="A database holding a smaller data set built by bench (such as 10,000 "
+            "agreements): its API is timed in the same rounds, for p50 here ÷ p50 there.",
+        )
 
     def handle(self, *args: Any, agreements: int, **options: Any) -> None:
         if agreements < 100:
@@ -44,33 +52,65 @@ class Command(BaseCommand):
                 self.stdout.write(f"Built {agreements:,} agreements in {data.seconds:.0f} s.")
         except dataset.BenchError as error:
             raise CommandError(str(error)) from error
-        results = runner.run(mix.requests(data), options["repeat"])
+        with ExitStack() as stack:
+            baseline = self._baseline(options["baseline"], agreements, stack)
+            results = runner.run(mix.requests(data), options["repeat"], baseline)
         http = None
         if options["http"]:
             http = http_bench.run(data, seconds=options["http_seconds"], stdout=self.stdout)
-        path = runner.write(options["out"], connection.vendor, agreements, results, http)
+        path = runner.write(
+            options["out"],
+            connection.vendor,
+            agreements,
+            results,
+            http,
+            baseline.agreements if baseline else None,
+        )
         plot = runner.plot(options["out"], connection.vendor)
-        self._table(results)
+        self._table(results, baseline.agreements if baseline else None)
         if http:
             self._http_table(http)
         self.stdout.write(f"Written: {path}" + (f", {plot}" if plot else ""))
+
+    def _baseline(self, url: str | None, agreements: int, stack: ExitStack) -> "Baseline | None":
+        if not url:
+            return None
+        try:
+            baseline = stack.enter_context(Baseline(url))
+        except BaselineError as error:
+            raise CommandError(str(error)) from error
+        if baseline.agreements >= agreements:
+            raise CommandError(
+                f"--baseline: its data set has {baseline.agreements:,} agreements; "
+                f"a baseline must be smaller than the {agreements:,} measured."
+            )
+        return baseline
 
     def _progress(self, table: str, rows: int) -> None:
         sys.stderr.write(f"\r  {table:<40} {rows:>10,} rows")
         sys.stderr.flush()
 
-    def _table(self, results: list[runner.Result]) -> None:
+    def _table(self, results: list[runner.Result], baseline_agreements: int | None) -> None:
         header = (
             f"{'request':<16} {'queries':>7} {'api p50':>9} {'api p95':>9} "
-            f"{'floor p50':>10} {'db ms':>8} {'ratio':>6}  same page"
+            f"{'floor p50':>10} {'db ms':>8} {'ratio':>6}"
         )
-        self.stdout.write(header)
+        if baseline_agreements:
+            header += f" {'base p50':>9} {'÷ base':>7}"
+        self.stdout.write(header + "  same page")
         for r in results:
             db = f"{r.db_ms:.2f}" if r.db_ms is not None else "—"
-            same = "yes" if r.same_as_floor else "NO"
-            self.stdout.write(
+            line = (
                 f"{r.name:<16} {r.queries:>7} {r.api_p50_ms:>9.2f} {r.api_p95_ms:>9.2f} "
-                f"{r.floor_p50_ms:>10.2f} {db:>8} {r.ratio:>6.2f}  {same}"
+                f"{r.floor_p50_ms:>10.2f} {db:>8} {r.ratio:>6.2f}"
+            )
+            if baseline_agreements:
+                line += f" {r.baseline_api_p50_ms:>9.2f} {r.scaling:>7.2f}"
+            self.stdout.write(line + ("  yes" if r.same_as_floor else "  NO"))
+        if baseline_agreements:
+            self.stdout.write(
+                f"base: the API on the {baseline_agreements:,} data set, in the same rounds; "
+                "÷ base: api p50 ÷ base p50."
             )
 
     def _http_table(self, http: dict) -> None:
