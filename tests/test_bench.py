@@ -144,6 +144,7 @@ def test_the_http_load_alternates_the_two_apps_turn_by_turn(monkeypatch):
     assert order == warm + [("api", turn), ("floor", turn)] * http_bench.TURNS
     assert result["api"]["requests"] == 2 * http_bench.TURNS
     assert result["api"]["rps"] == 1.0  # all turns' requests over all turns' time
+    assert len(result["api"]["worker_rss_mb"]["after_each_turn"]) == http_bench.TURNS
 
 
 @pytest.fixture(scope="session")
@@ -221,3 +222,14 @@ def test_a_baseline_database_without_a_data_set_is_refused(db, tmp_path, baselin
 def test_a_baseline_the_project_cannot_open_is_refused_with_the_reason(db, tmp_path):
     with pytest.raises(CommandError, match=r"--baseline: .*ImproperlyConfigured: .*mysqlclient"):
         _bench_with_baseline("mysql://nobody@127.0.0.1/nothing", tmp_path)
+
+
+def test_worker_memory_is_sampled_at_the_end_of_every_turn():
+    from agreements.bench.http import _MemorySampler
+
+    with _MemorySampler([os.getpid()]) as memory:
+        memory.end_turn()
+        memory.end_turn()
+    summary = memory.summary()
+    assert len(summary["after_each_turn"]) == 2
+    assert all(0 < mb <= summary["peak"] for mb in summary["after_each_turn"])

@@ -72,6 +72,7 @@ def run(data: DataSet, seconds: float, stdout: TextIO) -> dict:
             for _ in range(TURNS):
                 for name, server in servers.items():
                     loads[name].add(_load(server.port, paths, seconds / TURNS))
+                    memory[name].end_turn()
     results: dict[str, Any] = {
         name: load.summary() | {"worker_rss_mb": memory[name].summary()}
         for name, load in loads.items()
@@ -125,11 +126,15 @@ def _load(port: int, paths: list[str], seconds: float) -> Load:
 
 
 class _MemorySampler:
-    """Resident memory of the workers, sampled twice a second through the run."""
+    """Resident memory of the workers, sampled twice a second through the run and at the end
+    of each turn: whether it is flat shows in the turns, since the first requests of a worker
+    (its threads, its pool's connections, its caches) raise it once, during the warm-up or
+    after it."""
 
     def __init__(self, pids: list[int]) -> None:
         self.pids = pids
         self.samples: list[list[float]] = []
+        self.turn_ends: list[float] = []
         self._stop = threading.Event()
 
     def __enter__(self) -> "_MemorySampler":
@@ -142,6 +147,9 @@ class _MemorySampler:
         self._stop.set()
         self._thread.join()
         self.samples.append(self._sample())
+
+    def end_turn(self) -> None:
+        self.turn_ends.append(round(max(self._sample(), default=0.0), 1))
 
     def _run(self) -> None:
         while not self._stop.wait(0.5):
@@ -167,4 +175,5 @@ class _MemorySampler:
             "start": round(max(start, default=0.0), 1),
             "end": round(max(end, default=0.0), 1),
             "peak": round(peak, 1),
+            "after_each_turn": self.turn_ends,
         }

@@ -129,4 +129,7 @@ class Command(BaseCommand):
                 f"{name:<6} {row['requests']:>9} {row['errors']:>7} {row['rps']:>8.1f} "
                 f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {memory:>28}"
             )
+        for name in ("api", "floor"):
+            turns = ", ".join(f"{mb:.0f}" for mb in http[name]["worker_rss_mb"]["after_each_turn"])
+            self.stdout.write(f"{name} worker MB after each turn: {turns}")
         self.stdout.write(f"API throughput ÷ floor throughput: {http['throughput_ratio']:.2f}")
