@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -147,61 +148,104 @@ def test_the_http_load_alternates_the_two_apps_turn_by_turn(monkeypatch):
     assert len(result["api"]["worker_rss_mb"]["after_each_turn"]) == http_bench.TURNS
 
 
+def _manage(database: Path, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{database}"},
+        capture_output=True,
+        text=True,
+    )
+
+
 @pytest.fixture(scope="session")
-def baseline_database(tmp_path_factory):
-    """An SQLite file holding a 100-agreement data set, built by the project's own commands."""
-    path = tmp_path_factory.mktemp("baseline") / "baseline.sqlite3"
-    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
-    for arguments in (
-        ["migrate", "-v", "0"],
-        ["bench", "--agreements", "100", "--repeat", "1", "--out", str(path.parent)],
-    ):
-        subprocess.run(
-            [sys.executable, "manage.py", *arguments],
-            cwd=settings.BASE_DIR,
-            env=environment,
-            check=True,
-            capture_output=True,
+def bench_databases(tmp_path_factory):
+    """SQLite files holding data sets of 100 and 300 agreements, built by the project's own
+    commands (the scaling workers are processes of their own: they cannot read a test's
+    database)."""
+    folder = tmp_path_factory.mktemp("bench-databases")
+    migrated = _manage(folder / "migrated.sqlite3", "migrate", "-v", "0")
+    assert migrated.returncode == 0, migrated.stderr
+    paths = {}
+    for size in (100, 300):
+        paths[size] = folder / f"bench-{size}.sqlite3"
+        shutil.copy(folder / "migrated.sqlite3", paths[size])
+        built = _manage(
+            paths[size], "bench", "--agreements", str(size), "--repeat", "1", "--out", str(folder)
         )
-    return path
+        assert built.returncode == 0, built.stderr
+    return paths
 
 
 def _bench_with_baseline(url, out, agreements=300):
-    stdout = io.StringIO()
     call_command(
         "bench",
         "--agreements",
         str(agreements),
+        "--reuse",
         "--repeat",
-        "3",
+        "1",
         "--out",
         str(out),
         "--baseline",
         url,
-        stdout=stdout,
+        stdout=io.StringIO(),
     )
-    return stdout.getvalue(), json.loads((out / "results.json").read_text(encoding="utf-8"))
 
 
-def test_a_baseline_is_timed_in_the_same_run(db, tmp_path, baseline_database):
-    printed, results = _bench_with_baseline(f"sqlite:///{baseline_database}", tmp_path)
+def test_a_baseline_is_timed_in_the_same_run(tmp_path, bench_databases):
+    ran = _manage(
+        bench_databases[300],
+        "bench",
+        "--agreements",
+        "300",
+        "--reuse",
+        "--repeat",
+        "3",
+        "--out",
+        str(tmp_path),
+        "--baseline",
+        f"sqlite:///{bench_databases[100]}",
+    )
+    assert ran.returncode == 0, ran.stderr
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert results["baseline"] == {"agreements": 100}
-    assert {r["name"] for r in results["requests"] if r["baseline_api_p50_ms"] > 0} == MIX
+    timed = {
+        r["name"]
+        for r in results["requests"]
+        if r["scaling_here_p50_ms"] > 0 and r["scaling_baseline_p50_ms"] > 0
+    }
+    assert timed == MIX
     assert all(
-        r["scaling"] == pytest.approx(r["api_p50_ms"] / r["baseline_api_p50_ms"], abs=0.01)
+        r["scaling"]
+        == pytest.approx(r["scaling_here_p50_ms"] / r["scaling_baseline_p50_ms"], abs=0.01)
         for r in results["requests"]
     )
-    assert "÷ base" in printed
+    assert "÷ base" in ran.stdout
+
+
+def test_a_measured_database_other_than_the_one_bench_reads_is_refused(
+    db, tmp_path, bench_databases, monkeypatch
+):
+    # The worker on the measured data set reads DATABASE_URL; here it names the 100 set while
+    # this process measures the test database's 300 agreements.
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{bench_databases[100]}")
+    with pytest.raises(CommandError, match="found 100 agreements, not 300: run bench with"):
+        _bench_with_baseline(f"sqlite:///{bench_databases[100]}", tmp_path)
 
 
 def test_without_a_baseline_no_scaling_is_reported(results):
     assert results["baseline"] is None
-    assert {(r["baseline_api_p50_ms"], r["scaling"]) for r in results["requests"]} == {(None, None)}
+    scaling = {
+        (r["scaling_here_p50_ms"], r["scaling_baseline_p50_ms"], r["scaling"])
+        for r in results["requests"]
+    }
+    assert scaling == {(None, None, None)}
 
 
-def test_a_baseline_must_be_smaller_than_the_measured_data_set(db, tmp_path, baseline_database):
-    with pytest.raises(CommandError, match="100 agreements; a baseline must be smaller"):
-        _bench_with_baseline(f"sqlite:///{baseline_database}", tmp_path, agreements=100)
+def test_a_baseline_must_be_smaller_than_the_measured_data_set(db, tmp_path, bench_databases):
+    with pytest.raises(CommandError, match="300 agreements; a baseline must be smaller"):
+        _bench_with_baseline(f"sqlite:///{bench_databases[300]}", tmp_path)
 
 
 def test_a_baseline_database_without_tables_is_refused(db, tmp_path):
@@ -210,9 +254,9 @@ def test_a_baseline_database_without_tables_is_refused(db, tmp_path):
         _bench_with_baseline(f"sqlite:///{empty}", tmp_path)
 
 
-def test_a_baseline_database_without_a_data_set_is_refused(db, tmp_path, baseline_database):
+def test_a_baseline_database_without_a_data_set_is_refused(db, tmp_path, bench_databases):
     unmarked = tmp_path / "unmarked.sqlite3"
-    shutil.copy(baseline_database, unmarked)
+    shutil.copy(bench_databases[100], unmarked)
     with sqlite3.connect(unmarked) as copy:
         copy.execute("UPDATE agreements_source SET title = 'Not a benchmark'")
     with pytest.raises(CommandError, match="--baseline: that database holds no benchmark"):

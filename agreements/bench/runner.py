@@ -20,7 +20,7 @@ from django.test.utils import override_settings
 from agreements.bench.mix import BenchRequest
 
 if TYPE_CHECKING:
-    from agreements.bench.baseline import Baseline
+    from agreements.bench.baseline import MixWorker
 
 
 @dataclass
@@ -36,8 +36,10 @@ class Result:
     scales: bool
     status: int
     same_as_floor: bool
-    # With a baseline data set timed in the same rounds: its API p50, and p50 here ÷ there.
-    baseline_api_p50_ms: float | None = None
+    # With a baseline data set timed in the same rounds (both by worker processes): the API
+    # p50 here and there, and here ÷ there.
+    scaling_here_p50_ms: float | None = None
+    scaling_baseline_p50_ms: float | None = None
     scaling: float | None = None
 
 
@@ -64,10 +66,10 @@ def _timings_in_turns(
     timers: list[tuple[Callable[[], float], ...]], repeat: int
 ) -> list[tuple[list[float], ...]]:
     """Each request's times, taken in turns: every round takes each request's timers (the API,
-    its floor, the baseline's API) one after the other, request after request, in reverse
-    order every other round. A slow spell of the machine (this one has them, lasting seconds
-    to minutes) then weighs on every request and on each of its timers alike, rather than on
-    whichever ran during it."""
+    its floor, the API through the scaling workers) one after the other, request after request,
+    in reverse order every other round. A slow spell of the machine (this one has them, lasting
+    seconds to minutes) then weighs on every request and on each of its timers alike, rather
+    than on whichever ran during it."""
     timings = [tuple([] for _ in request_timers) for request_timers in timers]
     for round_number in range(repeat):
         for request_timers, request_timings in zip(timers, timings, strict=True):
@@ -125,15 +127,21 @@ def api_call(client: Client, path: str) -> Callable[[], None]:
 
 
 def run(
-    requests: list[BenchRequest], repeat: int, baseline: "Baseline | None" = None
+    requests: list[BenchRequest],
+    repeat: int,
+    scaling_workers: "tuple[MixWorker, MixWorker] | None" = None,
 ) -> list[Result]:
-    """Times the mix; with ``baseline``, each request's API on the baseline's data set too,
-    in the same rounds."""
+    """Times the mix; with ``scaling_workers`` (one on this data set, one on the baseline's),
+    each request's API through both of them too, in the same rounds."""
     with benchmark_settings():
-        return _run(requests, repeat, baseline)
+        return _run(requests, repeat, scaling_workers)
 
 
-def _run(requests: list[BenchRequest], repeat: int, baseline: "Baseline | None") -> list[Result]:
+def _run(
+    requests: list[BenchRequest],
+    repeat: int,
+    scaling_workers: "tuple[MixWorker, MixWorker] | None",
+) -> list[Result]:
     client = Client()
     timers, first_responses, captures = [], [], []
     for index, request in enumerate(requests):
@@ -146,16 +154,18 @@ def _run(requests: list[BenchRequest], repeat: int, baseline: "Baseline | None")
             first_responses.append(client.get(request.path))
         captures.append(captured)
         request_timers = [partial(milliseconds, api), partial(milliseconds, request.floor)]
-        if baseline is not None:
-            request_timers.append(partial(baseline.time, index))
+        for worker in scaling_workers or ():
+            request_timers.append(partial(worker.time, index))
         timers.append(tuple(request_timers))
     results = []
     timings = _timings_in_turns(timers, repeat)
-    for request, response, captured, (api_times, floor_times, *baseline_times) in zip(
+    for request, response, captured, (api_times, floor_times, *scaling_times) in zip(
         requests, first_responses, captures, timings, strict=True
     ):
         api_p50, floor_p50 = statistics.median(api_times), statistics.median(floor_times)
-        baseline_p50 = statistics.median(baseline_times[0]) if baseline_times else None
+        here_p50, baseline_p50 = (
+            (statistics.median(times) for times in scaling_times) if scaling_times else (None, None)
+        )
         results.append(
             Result(
                 name=request.name,
@@ -169,8 +179,9 @@ def _run(requests: list[BenchRequest], repeat: int, baseline: "Baseline | None")
                 scales=request.scales,
                 status=response.status_code,
                 same_as_floor=_same_body(response.content, request.floor()),
-                baseline_api_p50_ms=None if baseline_p50 is None else round(baseline_p50, 3),
-                scaling=round(api_p50 / baseline_p50, 2) if baseline_p50 else None,
+                scaling_here_p50_ms=None if here_p50 is None else round(here_p50, 3),
+                scaling_baseline_p50_ms=None if baseline_p50 is None else round(baseline_p50, 3),
+                scaling=round(here_p50 / baseline_p50, 2) if baseline_p50 else None,
             )
         )
     return results

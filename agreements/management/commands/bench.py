@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from agreements.bench import dataset, mix, runner
 from agreements.bench import http as http_bench
-from agreements.bench.baseline import Baseline, BaselineError
+from agreements.bench.baseline import MixWorker, WorkerError
 
 
 class Command(BaseCommand):
@@ -41,20 +41,12 @@ class Command(BaseCommand):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database has unapplied migrations: run `manage.py migrate`.")
-        existing = dataset.existing_size()
-        try:
-            if options["reuse"] and existing == agreements:
-                data = dataset.describe(agreements)
-                self.stdout.write(f"Reusing the data set of {agreements:,} agreements.")
-            else:
-                data = dataset.build(agreements, progress=self._progress)
-                self.stderr.write("")
-                self.stdout.write(f"Built {agreements:,} agreements in {data.seconds:.0f} s.")
-        except dataset.BenchError as error:
-            raise CommandError(str(error)) from error
         with ExitStack() as stack:
-            baseline = self._baseline(options["baseline"], agreements, stack)
-            results = runner.run(mix.requests(data), options["repeat"], baseline)
+            # The baseline is checked first: a wrong one should not wait for a 1M build.
+            baseline = self._baseline_worker(options["baseline"], agreements, stack)
+            data = self._data_set(agreements, options["reuse"])
+            workers = (self._here_worker(agreements, stack), baseline) if baseline else None
+            results = runner.run(mix.requests(data), options["repeat"], workers)
         http = None
         if options["http"]:
             http = http_bench.run(data, seconds=options["http_seconds"], stdout=self.stdout)
@@ -72,19 +64,47 @@ class Command(BaseCommand):
             self._http_table(http)
         self.stdout.write(f"Written: {path}" + (f", {plot}" if plot else ""))
 
-    def _baseline(self, url: str | None, agreements: int, stack: ExitStack) -> "Baseline | None":
+    def _data_set(self, agreements: int, reuse: bool) -> dataset.DataSet:
+        try:
+            if reuse and dataset.existing_size() == agreements:
+                self.stdout.write(f"Reusing the data set of {agreements:,} agreements.")
+                return dataset.describe(agreements)
+            data = dataset.build(agreements, progress=self._progress)
+        except dataset.BenchError as error:
+            raise CommandError(str(error)) from error
+        self.stderr.write("")
+        self.stdout.write(f"Built {agreements:,} agreements in {data.seconds:.0f} s.")
+        return data
+
+    def _baseline_worker(
+        self, url: str | None, agreements: int, stack: ExitStack
+    ) -> MixWorker | None:
+        """The worker on the baseline's data set (see ``bench/baseline.py``)."""
         if not url:
             return None
         try:
-            baseline = stack.enter_context(Baseline(url))
-        except BaselineError as error:
-            raise CommandError(str(error)) from error
+            baseline = stack.enter_context(MixWorker(url))
+        except WorkerError as error:
+            raise CommandError(f"--baseline: {error}") from error
         if baseline.agreements >= agreements:
             raise CommandError(
                 f"--baseline: its data set has {baseline.agreements:,} agreements; "
                 f"a baseline must be smaller than the {agreements:,} measured."
             )
         return baseline
+
+    def _here_worker(self, agreements: int, stack: ExitStack) -> MixWorker:
+        """The worker on the measured data set, which the baseline's is compared with."""
+        try:
+            here = stack.enter_context(MixWorker())
+        except WorkerError as error:
+            raise CommandError(f"The worker on the measured database: {error}") from error
+        if here.agreements != agreements:  # DATABASE_URL is not what this process reads
+            raise CommandError(
+                f"The worker on the measured database found {here.agreements:,} agreements, "
+                f"not {agreements:,}: run bench with DATABASE_URL naming that database."
+            )
+        return here
 
     def _progress(self, table: str, rows: int) -> None:
         sys.stderr.write(f"\r  {table:<40} {rows:>10,} rows")
@@ -96,7 +116,7 @@ class Command(BaseCommand):
             f"{'floor p50':>10} {'db ms':>8} {'ratio':>6}"
         )
         if baseline_agreements:
-            header += f" {'base p50':>9} {'÷ base':>7}"
+            header += f" {'here p50':>9} {'base p50':>9} {'÷ base':>7}"
         self.stdout.write(header + "  same page")
         for r in results:
             db = f"{r.db_ms:.2f}" if r.db_ms is not None else "—"
@@ -105,12 +125,15 @@ class Command(BaseCommand):
                 f"{r.floor_p50_ms:>10.2f} {db:>8} {r.ratio:>6.2f}"
             )
             if baseline_agreements:
-                line += f" {r.baseline_api_p50_ms:>9.2f} {r.scaling:>7.2f}"
+                line += (
+                    f" {r.scaling_here_p50_ms:>9.2f} {r.scaling_baseline_p50_ms:>9.2f}"
+                    f" {r.scaling:>7.2f}"
+                )
             self.stdout.write(line + ("  yes" if r.same_as_floor else "  NO"))
         if baseline_agreements:
             self.stdout.write(
-                f"base: the API on the {baseline_agreements:,} data set, in the same rounds; "
-                "÷ base: api p50 ÷ base p50."
+                f"here, base: the API on this data set and on the {baseline_agreements:,} one, "
+                "each timed by a worker process in the same rounds; ÷ base: here ÷ base."
             )
 
     def _http_table(self, http: dict) -> None:
