@@ -20,7 +20,7 @@ from django.test.utils import override_settings
 from agreements.bench.mix import BenchRequest
 
 if TYPE_CHECKING:
-    from agreements.bench.baseline import MixWorker
+    from agreements.bench.scaling import MixWorker
 
 
 @dataclass

@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from agreements.bench import dataset, mix, runner
 from agreements.bench import http as http_bench
-from agreements.bench.baseline import MixWorker, WorkerError
+from agreements.bench.scaling import MixWorker, WorkerError
 
 
 class Command(BaseCommand):
@@ -79,7 +79,7 @@ class Command(BaseCommand):
     def _baseline_worker(
         self, url: str | None, agreements: int, stack: ExitStack
     ) -> MixWorker | None:
-        """The worker on the baseline's data set (see ``bench/baseline.py``)."""
+        """The worker on the baseline's data set (see ``bench/scaling.py``)."""
         if not url:
             return None
         try:

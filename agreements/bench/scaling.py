@@ -42,7 +42,7 @@ class MixWorker:
         # Closed with the worker, in close().
         self._errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "agreements.bench.baseline"],
+            [sys.executable, "-m", "agreements.bench.scaling"],
             cwd=Path(settings.BASE_DIR),
             env=environment,
             stdin=subprocess.PIPE,
@@ -51,12 +51,10 @@ class MixWorker:
             text=True,
             encoding="utf-8",
         )
-        hello = self._reply()
-        self.agreements: int = hello["agreements"]
-        self.names: list[str] = hello["names"]
+        self.agreements: int = self._reply()["agreements"]
 
     def time(self, index: int) -> float:
-        """Milliseconds for one call of the ``index``-th request of the baseline's mix."""
+        """Milliseconds for one call of the ``index``-th request of this worker's mix."""
         self._process.stdin.write(f"{index}\n")
         self._process.stdin.flush()
         return self._reply()["ms"]
@@ -116,7 +114,7 @@ def _serve(replies: Any) -> None:
         calls = [runner.api_call(client, request.path) for request in requests]
         for call in calls:
             call(), call()
-        reply(agreements=size, names=[request.name for request in requests])
+        reply(agreements=size)
         for line in sys.stdin:
             reply(ms=runner.milliseconds(calls[int(line)]))
 
