@@ -228,10 +228,26 @@ def test_a_measured_database_other_than_the_one_bench_reads_is_refused(
     db, tmp_path, bench_databases, monkeypatch
 ):
     # The worker on the measured data set reads DATABASE_URL; here it names the 100 set while
-    # this process measures the test database's 300 agreements.
+    # this process measures the test database.
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{bench_databases[100]}")
-    with pytest.raises(CommandError, match="found 100 agreements, not 300: run bench with"):
+    with pytest.raises(CommandError, match="measured database reads another database"):
         _bench_with_baseline(f"sqlite:///{bench_databases[100]}", tmp_path)
+
+
+def test_a_baseline_that_is_the_measured_database_is_refused(tmp_path, bench_databases):
+    ran = _manage(
+        bench_databases[300],
+        "bench",
+        "--agreements",
+        "300",
+        "--reuse",
+        "--out",
+        str(tmp_path),
+        "--baseline",
+        f"sqlite:///{bench_databases[300]}",
+    )
+    assert ran.returncode != 0
+    assert "--baseline names the database measured" in ran.stderr
 
 
 def test_without_a_baseline_no_scaling_is_reported(results):
@@ -248,8 +264,24 @@ def test_a_baseline_must_be_smaller_than_the_measured_data_set(db, tmp_path, ben
         _bench_with_baseline(f"sqlite:///{bench_databases[300]}", tmp_path)
 
 
+def test_a_baseline_file_that_is_not_there_is_refused_and_not_created(db, tmp_path):
+    missing = tmp_path / "missing.sqlite3"
+    with pytest.raises(CommandError, match="--baseline: no SQLite database at"):
+        _bench_with_baseline(f"sqlite:///{missing}", tmp_path)
+    assert not missing.exists()
+
+
+def test_a_relative_baseline_path_is_read_from_the_callers_folder(
+    db, tmp_path, bench_databases, monkeypatch
+):
+    monkeypatch.chdir(bench_databases[100].parent)
+    with pytest.raises(CommandError, match="a baseline must be smaller than the 100 measured"):
+        _bench_with_baseline(f"sqlite:///{bench_databases[100].name}", tmp_path, agreements=100)
+
+
 def test_a_baseline_database_without_tables_is_refused(db, tmp_path):
     empty = tmp_path / "empty.sqlite3"
+    empty.touch()
     with pytest.raises(CommandError, match="--baseline: no benchmark data set can be read"):
         _bench_with_baseline(f"sqlite:///{empty}", tmp_path)
 
@@ -264,8 +296,19 @@ def test_a_baseline_database_without_a_data_set_is_refused(db, tmp_path, bench_d
 
 
 def test_a_baseline_the_project_cannot_open_is_refused_with_the_reason(db, tmp_path):
-    with pytest.raises(CommandError, match=r"--baseline: .*ImproperlyConfigured: .*mysqlclient"):
-        _bench_with_baseline("mysql://nobody@127.0.0.1/nothing", tmp_path)
+    with pytest.raises(CommandError, match=r"--baseline: .*UnknownSchemeError: Scheme 'nosuch"):
+        _bench_with_baseline("nosuch://nobody@127.0.0.1/nothing", tmp_path)
+
+
+def test_a_worker_that_dies_during_the_run_is_reported_by_its_label(bench_databases):
+    from agreements.bench.scaling import MixWorker, WorkerError
+
+    with MixWorker("--baseline", f"sqlite:///{bench_databases[100]}") as worker:
+        assert worker.time(0) > 0
+        worker._process.kill()
+        worker._process.wait()
+        with pytest.raises(WorkerError, match="--baseline: the worker exited with -9"):
+            worker.time(0)
 
 
 def test_worker_memory_is_sampled_at_the_end_of_every_turn():

@@ -793,19 +793,20 @@ def _analyze() -> None:
 
 
 def describe(n: int) -> DataSet:
-    """The facts the mix needs about a data set built before (for --reuse)."""
+    """The facts the mix needs about a data set, read from the database: the same in every
+    process that reads it (the runner, the scaling workers), ties broken by code."""
     from django.db.models import Count
 
     busiest = (
         Agreement.objects.values("party_a__code", "party_b__code")
         .annotate(n=Count("id"))
-        .order_by("-n")
+        .order_by("-n", "party_a__code", "party_b__code")
         .first()
     )
     sector = (
         Agreement.sectors.through.objects.values("sector__slug")
         .annotate(n=Count("id"))
-        .order_by("-n")
+        .order_by("-n", "sector__slug")
         .first()
     )
     return DataSet(

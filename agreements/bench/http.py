@@ -149,7 +149,9 @@ class _MemorySampler:
         self.samples.append(self._sample())
 
     def end_turn(self) -> None:
-        self.turn_ends.append(round(max(self._sample(), default=0.0), 1))
+        sample = self._sample()
+        self.samples.append(sample)
+        self.turn_ends.append(round(max(sample, default=0.0), 1))
 
     def _run(self) -> None:
         while not self._stop.wait(0.5):

@@ -65,8 +65,8 @@ def milliseconds(function) -> float:
 def _timings_in_turns(
     timers: list[tuple[Callable[[], float], ...]], repeat: int
 ) -> list[tuple[list[float], ...]]:
-    """Each request's times, taken in turns: every round takes each request's timers (the API,
-    its floor, the API through the scaling workers) one after the other, request after request,
+    """Each request's times, taken in turns: every round takes each request's timers (the API
+    and its floor, or the scaling workers' two) one after the other, request after request,
     in reverse order every other round. A slow spell of the machine (this one has them, lasting
     seconds to minutes) then weighs on every request and on each of its timers alike, rather
     than on whichever ran during it."""
@@ -132,7 +132,7 @@ def run(
     scaling_workers: "tuple[MixWorker, MixWorker] | None" = None,
 ) -> list[Result]:
     """Times the mix; with ``scaling_workers`` (one on this data set, one on the baseline's),
-    each request's API through both of them too, in the same rounds."""
+    each request's API through both of them too, in rounds of their own (``bench/scaling.py``)."""
     with benchmark_settings():
         return _run(requests, repeat, scaling_workers)
 
@@ -144,7 +144,7 @@ def _run(
 ) -> list[Result]:
     client = Client()
     timers, first_responses, captures = [], [], []
-    for index, request in enumerate(requests):
+    for request in requests:
         api = api_call(client, request.path)
         # Counted warm: what a process reads once in a while (a table's size) is not the
         # request's own.
@@ -153,18 +153,20 @@ def _run(
         with connection.execute_wrapper(partial(_record, captured)):
             first_responses.append(client.get(request.path))
         captures.append(captured)
-        request_timers = [partial(milliseconds, api), partial(milliseconds, request.floor)]
-        for worker in scaling_workers or ():
-            request_timers.append(partial(worker.time, index))
-        timers.append(tuple(request_timers))
-    results = []
+        timers.append((partial(milliseconds, api), partial(milliseconds, request.floor)))
     timings = _timings_in_turns(timers, repeat)
-    for request, response, captured, (api_times, floor_times, *scaling_times) in zip(
-        requests, first_responses, captures, timings, strict=True
+    scaling_timings = [((), ())] * len(requests)
+    if scaling_workers:
+        here, baseline = scaling_workers
+        pairs = [(partial(here.time, i), partial(baseline.time, i)) for i in range(len(requests))]
+        scaling_timings = _timings_in_turns(pairs, repeat)
+    results = []
+    for request, response, captured, (api_times, floor_times), scaling_times in zip(
+        requests, first_responses, captures, timings, scaling_timings, strict=True
     ):
         api_p50, floor_p50 = statistics.median(api_times), statistics.median(floor_times)
         here_p50, baseline_p50 = (
-            (statistics.median(times) for times in scaling_times) if scaling_times else (None, None)
+            statistics.median(times) if times else None for times in scaling_times
         )
         results.append(
             Result(

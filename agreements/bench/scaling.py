@@ -10,35 +10,62 @@ runner asks, over a pipe (the pipe's round trip is not in the time). The measure
 a worker of its own, rather than the runner's in-process times, so that both sides pay alike for
 being switched to: a worker's caches are cold after another process ran, and with the runner
 timing one side in-process that cost fell on the baseline alone (official search at 10,000:
-6.8 ms in the worker against 5.7 in-process), which made the ratio look better than it was."""
+6.8 ms in the worker against 5.7 in-process), which made the ratio look better than it was.
+The two workers have rounds of their own, after the API's and the floor's, each request timed
+on one side and then the other, in reverse order every other round: within a round the
+measured database serves no more requests than the baseline's, so neither is the warmer."""
 
+import contextlib
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 
-EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*: ")
+SQLITE_PREFIX = "sqlite:///"
 
 
 class WorkerError(Exception):
     pass
 
 
-class MixWorker:
-    """A worker, from the runner's side: ``with MixWorker(url) as worker: worker.time(i)``.
-    Without a URL it uses the database this process was configured with."""
+def database_identity(settings_dict: dict[str, Any]) -> list[str]:
+    """What tells two configured databases apart: engine, host, port and name."""
+    return [str(settings_dict.get(key) or "") for key in ("ENGINE", "HOST", "PORT", "NAME")]
 
-    def __init__(self, database_url: str | None = None) -> None:
+
+def _readable_url(database_url: str) -> str:
+    """``database_url``, a relative SQLite path made absolute from the caller's folder (the
+    worker runs in the project's); a SQLite file that is not there is refused rather than
+    created empty by opening it."""
+    if not database_url.startswith(SQLITE_PREFIX):
+        return database_url
+    path = Path(database_url.removeprefix(SQLITE_PREFIX)).absolute()
+    if not path.is_file():
+        raise WorkerError(f"no SQLite database at {path}")
+    return f"{SQLITE_PREFIX}{path}"
+
+
+class MixWorker:
+    """A worker, from the runner's side: ``with MixWorker("baseline", url) as worker:
+    worker.time(i)``. Without a URL it reads the environment's DATABASE_URL, as this process
+    did when it started. Neither reads replicas: the two sides read their primaries alike."""
+
+    def __init__(self, label: str, database_url: str | None = None) -> None:
+        self.label = label
         environment = dict(os.environ)
+        environment.pop("DATABASE_REPLICA_URLS", None)
         if database_url is not None:
-            environment["DATABASE_URL"] = database_url
-            environment.pop("DATABASE_REPLICA_URLS", None)  # that database's primary only
+            try:
+                environment["DATABASE_URL"] = _readable_url(database_url)
+            except WorkerError as error:
+                raise WorkerError(f"{label}: {error}") from None
         # Closed with the worker, in close().
         self._errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
         self._process = subprocess.Popen(
@@ -51,36 +78,51 @@ class MixWorker:
             text=True,
             encoding="utf-8",
         )
-        self.agreements: int = self._reply()["agreements"]
+        try:
+            hello = self._reply()
+        except BaseException:
+            self.close()
+            raise
+        self.agreements: int = hello["agreements"]
+        self.database: list[str] = hello["database"]
 
     def time(self, index: int) -> float:
         """Milliseconds for one call of the ``index``-th request of this worker's mix."""
-        self._process.stdin.write(f"{index}\n")
-        self._process.stdin.flush()
+        try:
+            self._process.stdin.write(f"{index}\n")
+            self._process.stdin.flush()
+        except OSError:  # it died since its last answer; its reason is in what it printed
+            self._fail(self._death())
         return self._reply()["ms"]
 
     def _reply(self) -> dict[str, Any]:
         line = self._process.stdout.readline()
-        reply = json.loads(line) if line.strip() else {"error": self._stderr_tail()}
+        reply = json.loads(line) if line.strip() else {"error": self._death()}
         if "error" in reply:
-            self.close()
-            raise WorkerError(reply["error"])
+            self._fail(reply["error"])
         return reply
 
-    def _stderr_tail(self) -> str:
-        """The exception the worker died of, from its traceback's last lines."""
+    def _fail(self, reason: str) -> None:
+        self.close()
+        raise WorkerError(f"{self.label}: {reason}")
+
+    def _death(self) -> str:
+        """Why the worker exited without answering: the last lines it printed."""
         self._process.wait(timeout=30)
         self._errors.seek(0)
-        lines = self._errors.read().strip().splitlines()
-        for start in range(len(lines) - 1, -1, -1):
-            if EXCEPTION_LINE.match(lines[start]):
-                return " ".join(lines[start:])
-        return lines[-1] if lines else f"the worker exited with {self._process.returncode}"
+        printed = self._errors.read().strip().splitlines()[-3:]
+        return f"the worker exited with {self._process.returncode}: {' '.join(printed)}"
 
     def close(self) -> None:
-        if self._process.poll() is None:
-            self._process.stdin.close()
+        for pipe in (self._process.stdin, self._process.stdout):
+            # A write still buffered for a worker that is gone cannot be flushed.
+            with contextlib.suppress(OSError):
+                pipe.close()
+        try:
             self._process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
         self._errors.close()
 
     def __enter__(self) -> "MixWorker":
@@ -90,15 +132,11 @@ class MixWorker:
         self.close()
 
 
-def _serve(replies: Any) -> None:
+def _serve(reply: Any) -> None:
     from django.db import DatabaseError
     from django.test import Client
 
     from agreements.bench import dataset, mix, runner
-
-    def reply(**fields: Any) -> None:
-        replies.write(json.dumps(fields) + "\n")
-        replies.flush()
 
     try:
         size = dataset.existing_size()
@@ -114,15 +152,28 @@ def _serve(replies: Any) -> None:
         calls = [runner.api_call(client, request.path) for request in requests]
         for call in calls:
             call(), call()
-        reply(agreements=size)
+        reply(agreements=size, database=database_identity(connection.settings_dict))
         for line in sys.stdin:
             reply(ms=runner.milliseconds(calls[int(line)]))
 
 
-if __name__ == "__main__":
+def _main() -> None:
     import django
 
     # Only replies go to the runner's pipe; anything else the project prints goes to stderr.
     replies, sys.stdout = sys.stdout, sys.stderr
-    django.setup()
-    _serve(replies)
+
+    def reply(**fields: Any) -> None:
+        replies.write(json.dumps(fields) + "\n")
+        replies.flush()
+
+    try:
+        django.setup()
+        _serve(reply)
+    except Exception as error:  # the runner shows it as the reason this worker stopped
+        traceback.print_exc()
+        reply(error="".join(traceback.format_exception_only(error)).strip())
+
+
+if __name__ == "__main__":
+    _main()

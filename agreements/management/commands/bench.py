@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from agreements.bench import dataset, mix, runner
 from agreements.bench import http as http_bench
-from agreements.bench.scaling import MixWorker, WorkerError
+from agreements.bench.scaling import MixWorker, WorkerError, database_identity
 
 
 class Command(BaseCommand):
@@ -46,7 +46,10 @@ class Command(BaseCommand):
             baseline = self._baseline_worker(options["baseline"], agreements, stack)
             data = self._data_set(agreements, options["reuse"])
             workers = (self._here_worker(agreements, stack), baseline) if baseline else None
-            results = runner.run(mix.requests(data), options["repeat"], workers)
+            try:
+                results = runner.run(mix.requests(data), options["repeat"], workers)
+            except WorkerError as error:
+                raise CommandError(str(error)) from error
         http = None
         if options["http"]:
             http = http_bench.run(data, seconds=options["http_seconds"], stdout=self.stdout)
@@ -68,13 +71,14 @@ class Command(BaseCommand):
         try:
             if reuse and dataset.existing_size() == agreements:
                 self.stdout.write(f"Reusing the data set of {agreements:,} agreements.")
-                return dataset.describe(agreements)
-            data = dataset.build(agreements, progress=self._progress)
+            else:
+                built = dataset.build(agreements, progress=self._progress)
+                self.stderr.write("")
+                self.stdout.write(f"Built {agreements:,} agreements in {built.seconds:.0f} s.")
         except dataset.BenchError as error:
             raise CommandError(str(error)) from error
-        self.stderr.write("")
-        self.stdout.write(f"Built {agreements:,} agreements in {data.seconds:.0f} s.")
-        return data
+        # As the scaling workers read it, so that they time the very pages timed here.
+        return dataset.describe(agreements)
 
     def _baseline_worker(
         self, url: str | None, agreements: int, stack: ExitStack
@@ -83,9 +87,11 @@ class Command(BaseCommand):
         if not url:
             return None
         try:
-            baseline = stack.enter_context(MixWorker(url))
+            baseline = stack.enter_context(MixWorker("--baseline", url))
         except WorkerError as error:
-            raise CommandError(f"--baseline: {error}") from error
+            raise CommandError(str(error)) from error
+        if baseline.database == database_identity(connection.settings_dict):
+            raise CommandError("--baseline names the database measured: give another one.")
         if baseline.agreements >= agreements:
             raise CommandError(
                 f"--baseline: its data set has {baseline.agreements:,} agreements; "
@@ -94,15 +100,18 @@ class Command(BaseCommand):
         return baseline
 
     def _here_worker(self, agreements: int, stack: ExitStack) -> MixWorker:
-        """The worker on the measured data set, which the baseline's is compared with."""
+        """The worker on the measured data set, which the baseline's is compared with. It reads
+        DATABASE_URL, as this process did; started otherwise (by call_command, or with the
+        database chosen in code), the two may differ."""
+        label = "The worker on the measured database"
         try:
-            here = stack.enter_context(MixWorker())
+            here = stack.enter_context(MixWorker(label))
         except WorkerError as error:
-            raise CommandError(f"The worker on the measured database: {error}") from error
-        if here.agreements != agreements:  # DATABASE_URL is not what this process reads
+            raise CommandError(str(error)) from error
+        if here.database != database_identity(connection.settings_dict):
             raise CommandError(
-                f"The worker on the measured database found {here.agreements:,} agreements, "
-                f"not {agreements:,}: run bench with DATABASE_URL naming that database."
+                f"{label} reads another database ({here.database[-1]}) than this run measures "
+                f"({connection.settings_dict['NAME']}): run bench with DATABASE_URL naming it."
             )
         return here
 
