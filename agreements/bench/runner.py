@@ -36,7 +36,7 @@ class Result:
     scales: bool
     status: int
     same_as_floor: bool
-    # With a baseline data set timed in the same rounds (both by worker processes): the API
+    # With a baseline data set timed in the same run (both by worker processes): the API
     # p50 here and there, and here ÷ there.
     scaling_here_p50_ms: float | None = None
     scaling_baseline_p50_ms: float | None = None

@@ -1,4 +1,4 @@
-"""``bench --baseline URL``: the mix timed on a smaller data set in the same rounds as on the
+"""``bench --baseline URL``: the mix timed on a smaller data set in the same run as the
 measured one, so that the scaling ratio (p50 here ÷ p50 there) compares times taken seconds
 apart. Two runs minutes apart compare the machine as much as the data: this one has slow spells
 of minutes and slow days (everything 2.4 times as slow as the day before), and official search's

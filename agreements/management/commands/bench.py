@@ -32,7 +32,7 @@ class Command(BaseCommand):
             "--baseline",
             metavar="DATABASE_URL",
             help="A database holding a smaller data set built by bench (such as 10,000 "
-            "agreements): its API is timed in the same rounds, for p50 here ÷ p50 there.",
+            "agreements): its API is timed in the same run, for p50 here ÷ p50 there.",
         )
 
     def handle(self, *args: Any, agreements: int, **options: Any) -> None:
@@ -142,7 +142,7 @@ class Command(BaseCommand):
         if baseline_agreements:
             self.stdout.write(
                 f"here, base: the API on this data set and on the {baseline_agreements:,} one, "
-                "each timed by a worker process in the same rounds; ÷ base: here ÷ base."
+                "each timed by a worker process in this run; ÷ base: here ÷ base."
             )
 
     def _http_table(self, http: dict) -> None:
