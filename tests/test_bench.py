@@ -193,8 +193,8 @@ def _bench_with_baseline(url, out, agreements=300):
     )
 
 
-def test_a_baseline_is_timed_in_the_same_run(tmp_path, bench_databases):
-    ran = _manage(
+def _bench_300_in_its_own_process(bench_databases, out, baseline_size):
+    return _manage(
         bench_databases[300],
         "bench",
         "--agreements",
@@ -203,10 +203,14 @@ def test_a_baseline_is_timed_in_the_same_run(tmp_path, bench_databases):
         "--repeat",
         "3",
         "--out",
-        str(tmp_path),
+        str(out),
         "--baseline",
-        f"sqlite:///{bench_databases[100]}",
+        f"sqlite:///{bench_databases[baseline_size]}",
     )
+
+
+def test_a_baseline_is_timed_in_the_same_run(tmp_path, bench_databases):
+    ran = _bench_300_in_its_own_process(bench_databases, tmp_path, 100)
     assert ran.returncode == 0, ran.stderr
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert results["baseline"] == {"agreements": 100}
@@ -235,17 +239,7 @@ def test_a_measured_database_other_than_the_one_bench_reads_is_refused(
 
 
 def test_a_baseline_that_is_the_measured_database_is_refused(tmp_path, bench_databases):
-    ran = _manage(
-        bench_databases[300],
-        "bench",
-        "--agreements",
-        "300",
-        "--reuse",
-        "--out",
-        str(tmp_path),
-        "--baseline",
-        f"sqlite:///{bench_databases[300]}",
-    )
+    ran = _bench_300_in_its_own_process(bench_databases, tmp_path, 300)
     assert ran.returncode != 0
     assert "--baseline names the database measured" in ran.stderr
 
