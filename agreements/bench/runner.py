@@ -56,7 +56,7 @@ def _same_body(api: bytes, floor: bytes) -> bool:
         return api == floor
 
 
-def milliseconds(function) -> float:
+def milliseconds(function: Callable[[], object]) -> float:
     started = time.perf_counter()
     function()
     return (time.perf_counter() - started) * 1000

@@ -45,7 +45,7 @@ class Command(BaseCommand):
             # The baseline is checked first: a wrong one should not wait for a 1M build.
             baseline = self._baseline_worker(options["baseline"], agreements, stack)
             data = self._data_set(agreements, options["reuse"])
-            workers = (self._here_worker(agreements, stack), baseline) if baseline else None
+            workers = (self._here_worker(stack), baseline) if baseline else None
             try:
                 results = runner.run(mix.requests(data), options["repeat"], workers)
             except WorkerError as error:
@@ -99,7 +99,7 @@ class Command(BaseCommand):
             )
         return baseline
 
-    def _here_worker(self, agreements: int, stack: ExitStack) -> MixWorker:
+    def _here_worker(self, stack: ExitStack) -> MixWorker:
         """The worker on the measured data set, which the baseline's is compared with. It reads
         DATABASE_URL, as this process did; started otherwise (by call_command, or with the
         database chosen in code), the two may differ."""
